@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LeanopsConfig(AppConfig):
+    name = "leanops"
+    verbose_name = "Operations"

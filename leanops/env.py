@@ -1,0 +1,156 @@
+"""The one place that reads the environment.
+
+Every setting that differs between the embedded default (`make run`) and
+production comes from here, so a wrong variable fails at start-up with one
+line naming it rather than at the first request.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+TRUE_VALUES = {"1", "true", "yes", "on"}
+FALSE_VALUES = {"0", "false", "no", "off", ""}
+
+
+class EnvironmentSettingError(ImproperlyConfigured):
+    """A variable is set to something LeanOps cannot use; the message names it."""
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in TRUE_VALUES:
+        return True
+    if value in FALSE_VALUES:
+        return False
+    raise EnvironmentSettingError(f"{name} must be true or false, not {raw!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise EnvironmentSettingError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_from_url(url: str, *, conn_max_age: int) -> dict:
+    """Turn DATABASE_URL into a Django DATABASES entry.
+
+    sqlite:///relative/or//absolute/path.sqlite3 and
+    postgres://user:password@host:port/name?sslmode=... are understood.
+    """
+    name = "DATABASE_URL"
+    if not url.strip():
+        raise EnvironmentSettingError(f"{name} is empty; unset it for SQLite or give a database URL")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        path = unquote(url.split("://", 1)[1]) if "://" in url else ""
+        # sqlite:///var/db.sqlite3 is relative to the project, sqlite:////abs is absolute.
+        path = path[1:] if path.startswith("/") else path
+        if not path:
+            raise EnvironmentSettingError(
+                f"{name} has no file path: use sqlite:///var/leanops.sqlite3 or sqlite:////abs/path"
+            )
+        file = Path(path) if Path(path).is_absolute() else BASE_DIR / path
+        file.parent.mkdir(parents=True, exist_ok=True)
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(file),
+            "CONN_MAX_AGE": conn_max_age,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": {
+                # WAL lets the web server read while the worker writes;
+                # IMMEDIATE takes the write lock at BEGIN so concurrent
+                # writers wait (busy timeout) instead of failing mid-transaction.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+            "TEST": {"NAME": str(VAR_DIR / "test-leanops.sqlite3")},
+        }
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        db_name = unquote(parts.path.lstrip("/"))
+        if not db_name or not parts.hostname:
+            raise EnvironmentSettingError(
+                f"{name} must name a host and a database: postgres://user:password@host:5432/leanops"
+            )
+        try:
+            port = parts.port
+        except ValueError:
+            raise EnvironmentSettingError(f"{name} has a port that is not a number") from None
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db_name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname,
+            "PORT": str(port or 5432),
+            "CONN_MAX_AGE": conn_max_age,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise EnvironmentSettingError(
+        f"{name} must start with sqlite:// or postgres://, not {url.split(':', 1)[0]!r}"
+    )
+
+
+def broker_from_url(url: str) -> tuple[str, dict]:
+    """Turn CELERY_BROKER_URL into (broker_url, broker_transport_options).
+
+    filesystem:// keeps messages in var/broker; filesystem:///abs/dir puts them
+    elsewhere. redis://host:port/db is passed through.
+    """
+    name = "CELERY_BROKER_URL"
+    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
+    if scheme == "filesystem":
+        raw_path = url.split("://", 1)[1]
+        folder = Path(raw_path) if raw_path.startswith("/") else VAR_DIR / "broker"
+        queue_dir = folder / "queue"
+        processed_dir = folder / "processed"
+        queue_dir.mkdir(parents=True, exist_ok=True)
+        processed_dir.mkdir(parents=True, exist_ok=True)
+        return "filesystem://", {
+            "data_folder_in": str(queue_dir),
+            "data_folder_out": str(queue_dir),
+            "processed_folder": str(processed_dir),
+            "store_processed": False,
+        }
+    if scheme in {"redis", "rediss"}:
+        parts = urlsplit(url)
+        if not parts.hostname:
+            raise EnvironmentSettingError(f"{name} must name a host: redis://127.0.0.1:6379/0")
+        try:
+            parts.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise EnvironmentSettingError(f"{name} has a port that is not a number") from None
+        return url, {"visibility_timeout": 3600}
+    shown = url.split(":", 1)[0] if url else "an empty value"
+    raise EnvironmentSettingError(
+        f"{name} must start with filesystem:// or redis://, not {shown!r}"
+    )

@@ -1,0 +1,113 @@
+"""The access policy: who may see and change which team, value stream and person.
+
+Every view asks here. Visibility is expressed as querysets, and each yes/no
+question is answered from the same queryset, so a list and a detail page can
+never disagree.
+
+- A team is visible to its members, its Team Coordinator and the VSM of any
+  value stream it serves.
+- A value stream is visible to its VSM and to everyone in a team serving it.
+- A person's own data (standard work, adherence) is visible to that person,
+  their Team Leader, their Team Coordinator and the VSM above them.
+- Superusers see and change everything.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+
+from roles.models import Membership, Team, User, ValueStream
+
+
+def visible_teams(user: User) -> QuerySet[Team]:
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    team_ids = Team.objects.filter(
+        Q(memberships__user=user) | Q(coordinator=user) | Q(value_streams__vsm=user)
+    ).values("pk")
+    return Team.objects.filter(pk__in=team_ids)
+
+
+def managed_teams(user: User) -> QuerySet[Team]:
+    """Teams whose set-up (TC, stand-up time, working days) `user` may change."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    if user.is_superuser:
+        return Team.objects.all()
+    return Team.objects.filter(pk__in=Team.objects.filter(value_streams__vsm=user).values("pk"))
+
+
+def visible_value_streams(user: User) -> QuerySet[ValueStream]:
+    if not user.is_authenticated:
+        return ValueStream.objects.none()
+    if user.is_superuser:
+        return ValueStream.objects.all()
+    ids = ValueStream.objects.filter(
+        Q(vsm=user) | Q(teams__coordinator=user) | Q(teams__memberships__user=user)
+    ).values("pk")
+    return ValueStream.objects.filter(pk__in=ids)
+
+
+def managed_value_streams(user: User) -> QuerySet[ValueStream]:
+    if not user.is_authenticated:
+        return ValueStream.objects.none()
+    if user.is_superuser:
+        return ValueStream.objects.all()
+    return ValueStream.objects.filter(vsm=user)
+
+
+def overseen_people(user: User) -> QuerySet[User]:
+    """People whose own data `user` may see: themselves and the layers below them."""
+    if not user.is_authenticated:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    led_teams = Membership.objects.filter(user=user, role=Membership.Role.LEADER).values("team")
+    ids = User.objects.filter(
+        Q(pk=user.pk)
+        | Q(memberships__team__in=led_teams)
+        | Q(memberships__team__coordinator=user)
+        | Q(memberships__team__value_streams__vsm=user)
+        | Q(coordinated_teams__value_streams__vsm=user)
+    ).values("pk")
+    return User.objects.filter(pk__in=ids)
+
+
+def can_view_team(user: User, team: Team) -> bool:
+    return visible_teams(user).filter(pk=team.pk).exists()
+
+
+def can_manage_team(user: User, team: Team) -> bool:
+    return managed_teams(user).filter(pk=team.pk).exists()
+
+
+def can_view_value_stream(user: User, value_stream: ValueStream) -> bool:
+    return visible_value_streams(user).filter(pk=value_stream.pk).exists()
+
+
+def can_manage_value_stream(user: User, value_stream: ValueStream) -> bool:
+    return managed_value_streams(user).filter(pk=value_stream.pk).exists()
+
+
+def can_view_person(viewer: User, person: User) -> bool:
+    if viewer.is_authenticated and viewer.pk == person.pk:
+        return True
+    return overseen_people(viewer).filter(pk=person.pk).exists()
+
+
+def can_create_value_stream(user: User) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+def can_create_team(user: User) -> bool:
+    """Superusers, and VSMs (for teams serving their own value streams)."""
+    return user.is_authenticated and (
+        user.is_superuser or ValueStream.objects.filter(vsm=user).exists()
+    )
+
+
+def require(allowed: bool, message: str = "You do not have access to this.") -> None:
+    """Refuse before anything is written."""
+    if not allowed:
+        raise PermissionDenied(message)

@@ -1,0 +1,165 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from roles import policy, selectors, services
+from roles.forms import TeamSettingsForm, ValueStreamSettingsForm
+from roles.models import Layer, Team, ValueStream
+
+LAYER_HOME = {
+    Layer.VSM: "roles:value_stream_list",
+    Layer.TC: "roles:coordinator_home",
+    Layer.TL: "standardwork:my_standard_work",
+    Layer.MC: "roles:marcom_home",
+    Layer.MEMBER: "standardwork:my_standard_work",
+}
+
+
+@require_GET
+@login_required
+def home(request):
+    """Send each person to the page of their highest layer."""
+    layer = selectors.user_primary_layer(request.user)
+    if layer is None:
+        return redirect("admin:index" if request.user.is_staff else "roles:team_list")
+    return redirect(LAYER_HOME[layer])
+
+
+@require_GET
+@login_required
+def team_list(request):
+    teams = selectors.team_list(user=request.user)
+    return render(request, "roles/team_list.html", {"teams": teams})
+
+
+@require_GET
+@login_required
+def team_detail(request, team_id: int):
+    team = selectors.team_detail(user=request.user, team_id=team_id)
+    if team is None:
+        raise Http404("No such team.")
+    return render(
+        request,
+        "roles/team_detail.html",
+        {"team": team, "can_manage": policy.can_manage_team(request.user, team)},
+    )
+
+
+def _apply_service(form, call):
+    """Run a service; a ValidationError it raises lands on the form's fields."""
+    try:
+        return call()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_edit(request, team_id: int):
+    team = get_object_or_404(Team, pk=team_id)
+    policy.require(policy.can_manage_team(request.user, team))
+    form = TeamSettingsForm(request.POST or None, instance=Team.objects.get(pk=team.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        value_streams = list(data.pop("value_streams"))
+        updated = _apply_service(
+            form,
+            lambda: services.team_update(
+                actor=request.user, team=team, value_streams=value_streams, **data
+            ),
+        )
+        if updated is not None:
+            messages.success(request, f"{updated.name} saved.")
+            return redirect("roles:team_detail", team_id=updated.pk)
+    return render(request, "roles/team_edit.html", {"team": team, "form": form})
+
+
+@require_GET
+@login_required
+def coordinator_home(request):
+    teams = selectors.coordinator_teams(user=request.user)
+    return render(request, "roles/coordinator_home.html", {"teams": teams})
+
+
+@require_GET
+@login_required
+def marcom_home(request):
+    department = selectors.team_list(user=request.user).filter(
+        kind=Team.Kind.MARKETING_COMMUNICATION
+    ).first()
+    if department is None:
+        raise Http404("You are not in the Marketing Communication department.")
+    return render(
+        request,
+        "roles/team_detail.html",
+        {"team": department, "can_manage": policy.can_manage_team(request.user, department)},
+    )
+
+
+@require_GET
+@login_required
+def value_stream_list(request):
+    value_streams = selectors.value_stream_list(user=request.user)
+    return render(request, "roles/value_stream_list.html", {"value_streams": value_streams})
+
+
+@require_GET
+@login_required
+def value_stream_detail(request, value_stream_id: int):
+    value_stream = selectors.value_stream_detail(
+        user=request.user, value_stream_id=value_stream_id
+    )
+    if value_stream is None:
+        raise Http404("No such value stream.")
+    return render(
+        request,
+        "roles/value_stream_detail.html",
+        {
+            "value_stream": value_stream,
+            "can_manage": policy.can_manage_value_stream(request.user, value_stream),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def value_stream_edit(request, value_stream_id: int):
+    value_stream = get_object_or_404(ValueStream, pk=value_stream_id)
+    policy.require(policy.can_manage_value_stream(request.user, value_stream))
+    form = ValueStreamSettingsForm(
+        request.POST or None, instance=ValueStream.objects.get(pk=value_stream.pk)
+    )
+    if request.method == "POST" and form.is_valid():
+        updated = _apply_service(
+            form,
+            lambda: services.value_stream_update(
+                actor=request.user, value_stream=value_stream, **form.cleaned_data
+            ),
+        )
+        if updated is not None:
+            messages.success(request, f"{updated.name} saved.")
+            return redirect("roles:value_stream_detail", value_stream_id=updated.pk)
+    return render(
+        request, "roles/value_stream_edit.html", {"value_stream": value_stream, "form": form}
+    )
+
+
+@require_GET
+@login_required
+def person_detail(request, person_id: int):
+    person = selectors.person_detail(viewer=request.user, person_id=person_id)
+    if person is None:
+        raise Http404("No such person.")
+    return render(
+        request,
+        "roles/person_detail.html",
+        {"person": person, "layers": selectors.user_layers(person)},
+    )

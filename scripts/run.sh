@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make run`: the app on embedded defaults (SQLite + filesystem broker), a
+# Celery worker with embedded beat, demo data on first run. Ctrl-C stops all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+
+$PY manage.py migrate --noinput
+$PY manage.py seed_demo --if-empty
+
+# Stop the worker and the web server with this script, however it ends.
+trap 'trap - INT TERM EXIT; kill 0 2>/dev/null; wait' INT TERM EXIT
+
+.venv/bin/celery -A leanops worker --beat --loglevel INFO --concurrency 2 \
+  --without-mingle --without-gossip &
+$PY manage.py runserver 127.0.0.1:8000 &
+
+sleep 3
+cat <<BANNER
+
+  LeanOps is running at http://127.0.0.1:8000/
+  Demo logins: vsm, coordinator, leader, member, marcom (and admin, a superuser)
+  Password:    $($PY manage.py shell -c 'from roles.management.commands.seed_demo import DEMO_PASSWORD; print(DEMO_PASSWORD)' 2>/dev/null || echo 'see seed_demo output above')
+  Press Ctrl-C to stop the web server and the worker.
+
+BANNER
+wait -n

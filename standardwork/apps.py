@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StandardworkConfig(AppConfig):
+    name = "standardwork"
+    verbose_name = "Standard work"
