@@ -63,7 +63,9 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict:
     """
     name = "DATABASE_URL"
     if not url.strip():
-        raise EnvironmentSettingError(f"{name} is empty; unset it for SQLite or give a database URL")
+        raise EnvironmentSettingError(
+            f"{name} is empty; unset it for SQLite or give a database URL"
+        )
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
@@ -91,7 +93,9 @@ def database_from_url(url: str, *, conn_max_age: int) -> dict:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
-            "TEST": {"NAME": str(VAR_DIR / "test-leanops.sqlite3")},
+            # A file, not memory, so a real worker and live_server share it;
+            # one per process, so two test runs never share one.
+            "TEST": {"NAME": str(VAR_DIR / f"test-leanops-{os.getpid()}.sqlite3")},
         }
     if scheme in {"postgres", "postgresql", "pgsql"}:
         db_name = unquote(parts.path.lstrip("/"))

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -25,7 +26,7 @@ class MultipleChoiceJSONField(models.JSONField):
         super().validate(value, model_instance)
         allowed = {choice for choice, _ in self.item_choices}
         if not isinstance(value, list) or any(item not in allowed for item in value):
-            raise models.ValidationError(
+            raise ValidationError(
                 "Choose only from: %(allowed)s",
                 params={"allowed": ", ".join(str(label) for _, label in self.item_choices)},
                 code="invalid_choice",

@@ -84,9 +84,7 @@ class ValueStream(models.Model):
         related_name="managed_value_streams",
         verbose_name="value stream manager",
     )
-    time_zone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     weekly_review_weekday = models.PositiveSmallIntegerField(
         choices=Weekday.choices, default=Weekday.FRIDAY
     )

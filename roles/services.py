@@ -21,7 +21,9 @@ def value_stream_create(
     weekly_review_weekday: int = 5,
     weekly_review_time: time = time(14, 0),
 ) -> ValueStream:
-    policy.require(policy.can_create_value_stream(actor), "Only an administrator adds value streams.")
+    policy.require(
+        policy.can_create_value_stream(actor), "Only an administrator adds value streams."
+    )
     value_stream = ValueStream(
         name=name,
         market=market,

@@ -12,7 +12,11 @@ urlpatterns = [
     path("coordinator/", views.coordinator_home, name="coordinator_home"),
     path("marketing-communication/", views.marcom_home, name="marcom_home"),
     path("value-streams/", views.value_stream_list, name="value_stream_list"),
-    path("value-streams/<int:value_stream_id>/", views.value_stream_detail, name="value_stream_detail"),
+    path(
+        "value-streams/<int:value_stream_id>/",
+        views.value_stream_detail,
+        name="value_stream_detail",
+    ),
     path(
         "value-streams/<int:value_stream_id>/edit/",
         views.value_stream_edit,

@@ -92,9 +92,11 @@ def coordinator_home(request):
 @require_GET
 @login_required
 def marcom_home(request):
-    department = selectors.team_list(user=request.user).filter(
-        kind=Team.Kind.MARKETING_COMMUNICATION
-    ).first()
+    department = (
+        selectors.team_list(user=request.user)
+        .filter(kind=Team.Kind.MARKETING_COMMUNICATION)
+        .first()
+    )
     if department is None:
         raise Http404("You are not in the Marketing Communication department.")
     return render(
@@ -114,9 +116,7 @@ def value_stream_list(request):
 @require_GET
 @login_required
 def value_stream_detail(request, value_stream_id: int):
-    value_stream = selectors.value_stream_detail(
-        user=request.user, value_stream_id=value_stream_id
-    )
+    value_stream = selectors.value_stream_detail(user=request.user, value_stream_id=value_stream_id)
     if value_stream is None:
         raise Http404("No such value stream.")
     return render(

@@ -1,0 +1,204 @@
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+from django.db.models import F
+
+from roles.management.commands.seed_demo import DEMO_PASSWORD
+from roles.models import Layer, Membership, Team, User, ValueStream
+from roles.selectors import user_layers
+from tests.roles.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = ["vsm", "coordinator", "leader", "member", "marcom", "admin"]
+
+
+def seed(*args: str) -> str:
+    out = StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+def test_seed_demo_builds_two_value_streams_and_five_teams_one_of_them_marcom():
+    seed()
+
+    assert ValueStream.objects.count() == 2
+    assert Team.objects.count() == 5
+    marcom = Team.objects.get(kind=Team.Kind.MARKETING_COMMUNICATION)
+    assert set(marcom.value_streams.all()) == set(ValueStream.objects.all())
+
+
+def test_seed_demo_gives_industrial_pumps_to_the_vsm_login():
+    seed()
+
+    pumps = ValueStream.objects.get(vsm__username="vsm")
+    assert pumps.name == "Industrial Pumps"
+    assert pumps.market == "Water utilities and process plants"
+    other = ValueStream.objects.exclude(pk=pumps.pk).get()
+    assert other.vsm.username == "daniel.okafor"
+
+
+@pytest.mark.parametrize(
+    ("username", "layers"),
+    [
+        ("vsm", [Layer.VSM]),
+        ("coordinator", [Layer.TC]),
+        ("leader", [Layer.TL]),
+        ("member", [Layer.MEMBER]),
+        ("marcom", [Layer.MC]),
+        ("admin", []),
+    ],
+)
+def test_each_demo_login_works_in_its_own_layer(username, layers):
+    seed()
+
+    assert user_layers(User.objects.get(username=username)) == layers
+
+
+def test_coordinator_coordinates_two_teams_of_the_vsms_value_stream():
+    seed()
+
+    coordinated = Team.objects.filter(coordinator__username="coordinator")
+    assert coordinated.count() == 2
+    assert set(coordinated.values_list("value_streams__vsm__username", flat=True)) == {"vsm"}
+
+
+def test_leader_leads_the_members_team_in_london():
+    seed()
+
+    team = Membership.objects.get(user__username="leader").team
+    assert team.memberships.get(role=Membership.Role.LEADER).user.username == "leader"
+    assert team.memberships.filter(user__username="member", role="member").exists()
+    assert team.coordinator.username == "coordinator"
+    assert team.time_zone == "Europe/London"
+
+
+def test_admin_is_a_superuser_and_staff():
+    seed()
+
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser
+    assert admin.is_staff
+
+
+def test_every_demo_login_signs_in_with_the_demo_password():
+    seed()
+
+    for username in DEMO_LOGINS:
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD), username
+
+
+def test_every_sales_team_has_a_coordinator_a_leader_and_three_to_five_members():
+    seed()
+
+    for team in Team.objects.filter(kind=Team.Kind.SALES_MARKETING):
+        assert team.coordinator is not None, team.name
+        assert team.memberships.filter(role=Membership.Role.LEADER).count() == 1, team.name
+        assert 3 <= team.memberships.filter(role=Membership.Role.MEMBER).count() <= 5, team.name
+        assert team.stages, team.name
+        assert team.value_streams.exists(), team.name
+
+
+def test_sales_teams_mix_functions_and_time_zones():
+    seed()
+
+    functions = set(
+        Membership.objects.filter(team__kind=Team.Kind.SALES_MARKETING).values_list(
+            "function", flat=True
+        )
+    )
+    assert functions == {"sales", "marketing", "it", "service"}
+    assert {"Europe/London", "America/New_York", "Asia/Kolkata"} <= set(
+        Team.objects.values_list("time_zone", flat=True)
+    )
+
+
+def test_teams_cover_every_stage_of_each_value_stream():
+    seed()
+
+    for value_stream in ValueStream.objects.all():
+        covered = {stage for team in value_stream.teams.all() for stage in team.stages}
+        assert covered == {"identification", "value", "acquisition", "retention", "monitoring"}
+
+
+def test_no_team_is_coordinated_by_the_vsm_of_a_value_stream_it_serves():
+    seed()
+
+    assert Team.objects.filter(coordinator__isnull=False).count() == 4
+    assert not Team.objects.filter(value_streams__vsm=F("coordinator")).exists()
+
+
+def test_seed_demo_builds_25_people_and_an_admin():
+    seed()
+
+    assert User.objects.count() == 26
+    assert User.objects.filter(is_superuser=True).count() == 1
+    assert not User.objects.filter(email="").exists()
+    assert User.objects.values("email").distinct().count() == 26
+
+
+def test_seed_demo_prints_the_url_the_logins_and_the_password():
+    output = seed()
+
+    assert "http://127.0.0.1:8000/" in output
+    assert DEMO_PASSWORD in output
+    for username in DEMO_LOGINS:
+        assert f"  {username} " in output
+
+
+def test_seed_demo_twice_creates_nothing_the_second_time():
+    seed()
+    first = row_counts()
+
+    output = seed()
+
+    assert row_counts() == first
+    assert first["roles.User"] == 26
+    assert first["roles.ValueStream"] == 2
+    assert first["roles.Team"] == 5
+    assert first["roles.Membership"] == 21
+    assert Team.value_streams.through.objects.count() == 6
+    assert "nothing created" in output
+
+
+def test_seed_demo_keeps_the_password_of_an_existing_user():
+    UserFactory(username="vsm", password="pbkdf2_sha256$1$salt$kept")
+    password = User.objects.get(username="vsm").password
+
+    seed()
+
+    assert User.objects.get(username="vsm").password == password
+    assert ValueStream.objects.get(name="Industrial Pumps").vsm.username == "vsm"
+
+
+def test_if_empty_leaves_a_seeded_database_alone():
+    seed()
+    before = row_counts()
+
+    output = seed("--if-empty")
+
+    assert row_counts() == before
+    assert output.strip() == "seed_demo: users already exist, so nothing was created."
+
+
+def test_if_empty_creates_nothing_when_any_user_exists():
+    UserFactory(username="someone")
+
+    seed("--if-empty")
+
+    assert User.objects.count() == 1
+    assert ValueStream.objects.count() == 0
+    assert Team.objects.count() == 0
+
+
+def test_if_empty_seeds_an_empty_database():
+    seed("--if-empty")
+
+    assert User.objects.count() == 26
+    assert Team.objects.count() == 5
