@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.utils import timezone
@@ -20,7 +21,8 @@ def _database_status() -> str:
 
 def _broker_status() -> str:
     try:
-        with celery_app.connection_for_write() as conn:
+        # The URL from settings, read per request, so a test can point it elsewhere.
+        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # noqa: BLE001
         return f"error: {error.__class__.__name__}"

@@ -20,14 +20,9 @@ def test_healthz_reports_database_and_broker_as_json(client):
 
 
 def test_healthz_reports_an_unreachable_broker_with_503(client, settings):
-    from leanops.celery import app as celery_app
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
 
-    previous = celery_app.conf.broker_url
-    celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        celery_app.conf.broker_url = previous
+    response = client.get("/healthz")
 
     assert response.status_code == 503
     body = response.json()
