@@ -20,7 +20,7 @@ cat <<BANNER
 
   LeanOps is running at http://127.0.0.1:8000/
   Demo logins: vsm, coordinator, leader, member, marcom (and admin, a superuser)
-  Password:    $($PY manage.py shell -c 'from roles.management.commands.seed_demo import DEMO_PASSWORD; print(DEMO_PASSWORD)' 2>/dev/null || echo 'see seed_demo output above')
+  Password:    $(sed -n 's/^DEMO_PASSWORD = "\(.*\)"$/\1/p' roles/management/commands/seed_demo.py)
   Press Ctrl-C to stop the web server and the worker.
 
 BANNER
