@@ -62,11 +62,16 @@ def _grow(value_stream: ValueStream, teams: int, people: int) -> None:
             MembershipFactory(team=team)
 
 
+def _pumps_url() -> str:
+    pumps = ValueStream.objects.get(vsm__username="vsm")
+    return reverse("roles:value_stream_detail", args=[pumps.pk])
+
+
 PAGES = [
     ("vsm", lambda: reverse("roles:value_stream_list")),
     ("vsm", lambda: reverse("roles:team_list")),
     ("vsm", lambda: reverse("roles:team_detail", args=[Team.objects.order_by("pk").first().pk])),
-    ("vsm", lambda: reverse("roles:value_stream_detail", args=[ValueStream.objects.get(vsm__username="vsm").pk])),
+    ("vsm", _pumps_url),
     ("coordinator", lambda: reverse("roles:coordinator_home")),
     ("leader", lambda: reverse("standardwork:my_standard_work")),
     ("marcom", lambda: reverse("roles:marcom_home")),
