@@ -146,6 +146,14 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Static and short: each tick asks the database what is due (see ARCHITECTURE.md).
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "leanops.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "issue-due-checklists": {
+        "task": "standardwork.tasks.issue_due_checklists",
+        "schedule": timedelta(minutes=5),
+    },
+    "send-due-reminders": {
+        "task": "standardwork.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 LOGGING = {

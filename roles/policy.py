@@ -111,3 +111,24 @@ def require(allowed: bool, message: str = "You do not have access to this.") -> 
     """Refuse before anything is written."""
     if not allowed:
         raise PermissionDenied(message)
+
+
+def verifiable_people(user: User) -> QuerySet[User]:
+    """The layer below, whose standard work `user` verifies (DOMAIN.md, layered).
+
+    A TC verifies the TLs and members of their teams; a VSM the TCs and TLs of
+    the teams in their value stream.
+    """
+    if not user.is_authenticated:
+        return User.objects.none()
+    leader = Membership.Role.LEADER
+    ids = User.objects.filter(
+        Q(memberships__team__coordinator=user)
+        | Q(memberships__role=leader, memberships__team__value_streams__vsm=user)
+        | Q(coordinated_teams__value_streams__vsm=user)
+    ).values("pk")
+    return User.objects.filter(pk__in=ids).exclude(pk=user.pk)
+
+
+def can_verify(verifier: User, person: User) -> bool:
+    return verifiable_people(verifier).filter(pk=person.pk).exists()

@@ -1,5 +1,9 @@
 """Reads for the organisation pages, joined and prefetched for the page that uses them."""
 
+import zoneinfo
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 from django.db.models import Prefetch, QuerySet
 
 from roles import policy
@@ -105,3 +109,85 @@ def person_detail(*, viewer: User, person_id: int) -> User | None:
         .filter(pk=person_id)
         .first()
     )
+
+
+@dataclass(frozen=True)
+class PersonPlace:
+    """Where a person's standard work comes from and which calendar it follows.
+
+    `scopes` holds (layer, kind, id) triples: ("tl", "team", 3), ("tl", "vs", 1),
+    ("tl", "all", None)... a template for that layer and scope applies to them.
+    The time zone and working days are those of their own team (the one they
+    lead first), else the first team they coordinate, else their value stream.
+    """
+
+    user_id: int
+    time_zone: str
+    working_days: tuple[int, ...]
+    scopes: frozenset[tuple[str, str, int | None]] = field(default_factory=frozenset)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def layers(self) -> set[str]:
+        return {layer for layer, _, _ in self.scopes}
+
+
+def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonPlace]:
+    """Every person with a layer (or just `user_ids`), in three queries."""
+    wanted = set(user_ids) if user_ids is not None else None
+    scopes: dict[int, set[tuple[str, str, int | None]]] = {}
+    calendars: dict[int, tuple[int, str, tuple[int, ...]]] = {}  # user -> (rank, zone, days)
+
+    def add(user_id: int, layer: str, team: Team | None, value_stream_ids: Iterable[int]) -> None:
+        if wanted is not None and user_id not in wanted:
+            return
+        person = scopes.setdefault(user_id, set())
+        person.add((layer, "all", None))
+        if team is not None:
+            person.add((layer, "team", team.pk))
+        for value_stream_id in value_stream_ids:
+            person.add((layer, "vs", value_stream_id))
+
+    def place(user_id: int, rank: int, time_zone: str, working_days: Iterable[int]) -> None:
+        if user_id not in calendars or rank < calendars[user_id][0]:
+            calendars[user_id] = (rank, time_zone, tuple(sorted(working_days)))
+
+    teams = {
+        team.pk: team
+        for team in Team.objects.only(
+            "pk", "kind", "coordinator_id", "time_zone", "working_days"
+        )
+        .prefetch_related(Prefetch("value_streams", queryset=ValueStream.objects.only("pk")))
+        .order_by("pk")
+    }
+    team_streams = {pk: [vs.pk for vs in team.value_streams.all()] for pk, team in teams.items()}
+    for membership in Membership.objects.only("user_id", "team_id", "role").order_by("pk"):
+        team = teams[membership.team_id]
+        if team.kind == Team.Kind.MARKETING_COMMUNICATION:
+            layer = Layer.MC
+        elif membership.role == Membership.Role.LEADER:
+            layer = Layer.TL
+        else:
+            layer = Layer.MEMBER
+        add(membership.user_id, layer, team, team_streams[team.pk])
+        rank = 0 if membership.role == Membership.Role.LEADER else 1
+        place(membership.user_id, rank, team.time_zone, team.working_days)
+    for team in teams.values():
+        if team.coordinator_id:
+            add(team.coordinator_id, Layer.TC, team, team_streams[team.pk])
+            place(team.coordinator_id, 2, team.time_zone, team.working_days)
+    for value_stream in ValueStream.objects.only("pk", "vsm_id", "time_zone").order_by("pk"):
+        add(value_stream.vsm_id, Layer.VSM, None, [value_stream.pk])
+        place(value_stream.vsm_id, 3, value_stream.time_zone, (1, 2, 3, 4, 5))
+    return {
+        user_id: PersonPlace(
+            user_id=user_id,
+            time_zone=calendars[user_id][1],
+            working_days=calendars[user_id][2],
+            scopes=frozenset(person_scopes),
+        )
+        for user_id, person_scopes in scopes.items()
+    }

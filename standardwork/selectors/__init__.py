@@ -1,0 +1,2 @@
+"""Reads for standard-work pages: `checklists` (my standard work, the
+verification board) and `adherence` (completion, minutes, misses by reason)."""

@@ -1,0 +1,15 @@
+"""Thin Celery entry points for the beat ticks; the services do the work."""
+
+from celery import shared_task
+
+from standardwork import services
+
+
+@shared_task(name="standardwork.tasks.issue_due_checklists")
+def issue_due_checklists() -> int:
+    return services.checklists_issue_due()
+
+
+@shared_task(name="standardwork.tasks.send_due_reminders")
+def send_due_reminders() -> int:
+    return services.reminders_send_due()
