@@ -132,3 +132,14 @@ def verifiable_people(user: User) -> QuerySet[User]:
 
 def can_verify(verifier: User, person: User) -> bool:
     return verifiable_people(verifier).filter(pk=person.pk).exists()
+
+
+def can_view_team_work(user: User, team: Team) -> bool:
+    """Team-level standard-work results: its TL, its TC and the VSM above it."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or team.coordinator_id == user.pk:
+        return True
+    if Membership.objects.filter(team=team, user=user, role=Membership.Role.LEADER).exists():
+        return True
+    return team.value_streams.filter(vsm=user).exists()

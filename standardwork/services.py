@@ -352,7 +352,8 @@ def _require_own_current_check(actor: User, check: Check, now: datetime | None) 
     today = calendar.local_date(now or timezone.now(), check.checklist.time_zone)
     if not calendar.same_period(check.item.cadence, check.checklist.date, today):
         raise ValidationError(
-            f"That item is from {check.checklist.date:%A %d %B}; only today's can be changed."
+            f"That item is from {check.checklist.date:%A} {check.checklist.date.day} "
+            f"{check.checklist.date:%B}; only today's can be changed."
         )
 
 

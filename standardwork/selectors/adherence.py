@@ -1,0 +1,228 @@
+"""Adherence to standard work: completion, planned vs actual minutes against
+the layer's target share, and misses by reason (Pareto).
+
+An item still open after its day (or, for weekly and monthly items, after its
+week or month) counts as missed with no reason given: a day the worker was
+down still counts, a day of recorded leave has no checklist at all.
+Each report is built from a fixed number of grouped queries, whatever the
+length of the history.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Sum
+
+from roles.models import Layer, Team, User
+from roles.selectors import PersonPlace, person_places
+from standardwork import calendar
+from standardwork.models import Check, LayerTarget, TemplateItem
+
+NO_REASON = "Not done, no reason given"
+DEFAULT_WORKING_MINUTES = 480
+LAYER_ORDER = [Layer.VSM, Layer.TC, Layer.TL, Layer.MC, Layer.MEMBER]
+
+
+@dataclass
+class Tally:
+    done: int = 0
+    missed: int = 0
+    open: int = 0
+    planned_minutes: int = 0
+    actual_minutes: int = 0
+    days: int = 0
+    working_minutes: int = 0
+    target_percent: int = 0
+
+    def add(self, other: "Tally") -> None:
+        self.done += other.done
+        self.missed += other.missed
+        self.open += other.open
+        self.planned_minutes += other.planned_minutes
+        self.actual_minutes += other.actual_minutes
+        self.days += other.days
+        self.working_minutes += other.working_minutes
+
+    @property
+    def total(self) -> int:
+        return self.done + self.missed + self.open
+
+    @property
+    def completion_percent(self) -> int | None:
+        """Done out of what has fallen due (items still open in their period are left out)."""
+        settled = self.done + self.missed
+        return round(100 * self.done / settled) if settled else None
+
+    @property
+    def planned_share_percent(self) -> int | None:
+        if not self.working_minutes:
+            return None
+        return round(100 * self.planned_minutes / self.working_minutes)
+
+    @property
+    def actual_share_percent(self) -> int | None:
+        if not self.working_minutes:
+            return None
+        return round(100 * self.actual_minutes / self.working_minutes)
+
+
+@dataclass
+class ParetoRow:
+    reason: str
+    count: int
+    percent: int
+    cumulative_percent: int
+
+
+@dataclass
+class PersonAdherence:
+    person: User
+    layer: Layer | None
+    total: Tally
+    by_day: dict[date, Tally] = field(default_factory=dict)
+    by_week: dict[date, Tally] = field(default_factory=dict)  # keyed by the week's Monday
+
+
+@dataclass
+class AdherenceReport:
+    start: date
+    end: date
+    people: list[PersonAdherence]
+    by_layer: dict[Layer, Tally]
+    total: Tally
+    pareto: list[ParetoRow]
+
+
+def _primary_layer(place: PersonPlace | None) -> Layer | None:
+    if place is None:
+        return None
+    return next((layer for layer in LAYER_ORDER if layer in place.layers), None)
+
+
+def _targets() -> dict[str, tuple[int, int]]:
+    return {
+        target.layer: (target.target_percent, target.working_minutes_per_day)
+        for target in LayerTarget.objects.all()
+    }
+
+
+def _settled_status(status: str, cadence: str, day: date, today: date) -> str:
+    if status != Check.Status.OPEN:
+        return status
+    if calendar.same_period(cadence, day, today):
+        return Check.Status.OPEN
+    return Check.Status.MISSED
+
+
+def _pareto(counter: Counter) -> list[ParetoRow]:
+    total = sum(counter.values())
+    rows, running = [], 0
+    for reason, count in sorted(counter.items(), key=lambda pair: (-pair[1], pair[0])):
+        running += count
+        rows.append(
+            ParetoRow(
+                reason=reason,
+                count=count,
+                percent=round(100 * count / total),
+                cumulative_percent=round(100 * running / total),
+            )
+        )
+    return rows
+
+
+def adherence_report(
+    *, people: list[User], start: date, end: date, today: date
+) -> AdherenceReport:
+    """Adherence of `people` over [start, end] as of `today`, in four queries."""
+    ids = [person.pk for person in people]
+    places = person_places(user_ids=ids)
+    targets = _targets()
+    rows = (
+        Check.objects.filter(
+            checklist__owner_id__in=ids, checklist__date__range=(start, end)
+        )
+        .values("checklist__owner_id", "checklist__date", "item__cadence", "status")
+        .annotate(
+            count=Count("pk"),
+            planned=Sum("item__expected_minutes"),
+            actual=Sum("actual_minutes"),
+        )
+        .order_by()
+    )
+    days: dict[int, dict[date, Tally]] = defaultdict(dict)
+    for row in rows:
+        person_id, day = row["checklist__owner_id"], row["checklist__date"]
+        place = places.get(person_id)
+        layer = _primary_layer(place)
+        target, working = targets.get(layer, (0, DEFAULT_WORKING_MINUTES))
+        tally = days[person_id].setdefault(
+            day, Tally(days=1, working_minutes=working, target_percent=target)
+        )
+        status = _settled_status(row["status"], row["item__cadence"], day, today)
+        setattr(tally, status, getattr(tally, status) + row["count"])
+        tally.planned_minutes += row["planned"] or 0
+        tally.actual_minutes += row["actual"] or 0
+
+    reasons = Counter()
+    for row in (
+        Check.objects.filter(
+            checklist__owner_id__in=ids,
+            checklist__date__range=(start, end),
+            status=Check.Status.MISSED,
+        )
+        .values("miss_reason__label", "miss_reason_text")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        reasons[row["miss_reason__label"] or row["miss_reason_text"] or NO_REASON] += row["count"]
+    unexplained = sum(
+        tally.missed for person_days in days.values() for tally in person_days.values()
+    ) - sum(reasons.values())
+    if unexplained > 0:
+        reasons[NO_REASON] += unexplained
+
+    report_people, by_layer, total = [], {}, Tally()
+    for person in people:
+        layer = _primary_layer(places.get(person.pk))
+        target = targets.get(layer, (0, DEFAULT_WORKING_MINUTES))[0]
+        person_total = Tally(target_percent=target)
+        by_week: dict[date, Tally] = {}
+        for day, tally in sorted(days[person.pk].items()):
+            person_total.add(tally)
+            monday = calendar.period_start(TemplateItem.Cadence.WEEKLY, day)
+            by_week.setdefault(monday, Tally(target_percent=target)).add(tally)
+        report_people.append(
+            PersonAdherence(
+                person=person,
+                layer=layer,
+                total=person_total,
+                by_day=dict(sorted(days[person.pk].items())),
+                by_week=by_week,
+            )
+        )
+        if layer is not None:
+            by_layer.setdefault(layer, Tally(target_percent=target)).add(person_total)
+        total.add(person_total)
+    ordered_layers = {layer: by_layer[layer] for layer in LAYER_ORDER if layer in by_layer}
+    return AdherenceReport(
+        start=start,
+        end=end,
+        people=report_people,
+        by_layer=ordered_layers,
+        total=total,
+        pareto=_pareto(reasons),
+    )
+
+
+def team_people(team: Team) -> list[User]:
+    """The team's TC, TL and members, for the team's adherence page."""
+    people = {membership.user.pk: membership.user for membership in team.memberships.all()}
+    if team.coordinator is not None:
+        people.setdefault(team.coordinator.pk, team.coordinator)
+    return sorted(people.values(), key=lambda user: user.display_name)
+
+
+def week_bounds(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.isoweekday() - 1)
+    return monday, monday + timedelta(days=6)
