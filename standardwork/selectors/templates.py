@@ -1,0 +1,72 @@
+"""Reads for the standard-work template pages."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from roles import policy
+from roles.models import Team, User, ValueStream
+from standardwork.models import StandardWorkTemplate, TemplateItem, TemplateVersion
+
+
+def editable_teams(user: User) -> QuerySet[Team]:
+    """Teams whose standard work `user` may change: their VSM's and their TC's."""
+    if user.is_superuser:
+        return Team.objects.all()
+    return Team.objects.filter(
+        Q(pk__in=policy.managed_teams(user).values("pk")) | Q(coordinator=user)
+    ).distinct()
+
+
+def can_edit_template(user: User, template: StandardWorkTemplate) -> bool:
+    if user.is_superuser:
+        return True
+    if template.team_id:
+        return editable_teams(user).filter(pk=template.team_id).exists()
+    if template.value_stream_id:
+        return policy.managed_value_streams(user).filter(pk=template.value_stream_id).exists()
+    return False
+
+
+def template_scopes(user: User) -> list[tuple[str, str]]:
+    """The scopes `user` may create a template for, as form choices."""
+    scopes = [("all", "Everyone in the layer")] if user.is_superuser else []
+    value_streams = (
+        ValueStream.objects.all() if user.is_superuser else policy.managed_value_streams(user)
+    )
+    scopes += [(f"vs:{vs.pk}", f"Value stream: {vs.name}") for vs in value_streams.order_by("name")]
+    scopes += [
+        (f"team:{team.pk}", f"Team: {team.name}") for team in editable_teams(user).order_by("name")
+    ]
+    return scopes
+
+
+def template_list(*, user: User) -> QuerySet[StandardWorkTemplate]:
+    """Templates `user` works to or may edit: global ones and those of their teams and streams."""
+    templates = StandardWorkTemplate.objects.select_related("team", "value_stream")
+    if not user.is_superuser:
+        templates = templates.filter(
+            Q(team__isnull=True, value_stream__isnull=True)
+            | Q(team__in=policy.visible_teams(user).values("pk"))
+            | Q(value_stream__in=policy.visible_value_streams(user).values("pk"))
+        )
+    return templates.prefetch_related(
+        Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))
+    ).order_by("layer", "name")
+
+
+def template_detail(*, user: User, template_id: int) -> StandardWorkTemplate | None:
+    """The template with every version and its items, newest first."""
+    return (
+        template_list(user=user)
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=TemplateVersion.objects.select_related("created_by")
+                .prefetch_related(
+                    Prefetch("items", queryset=TemplateItem.objects.order_by("position"))
+                )
+                .order_by("-number"),
+            )
+        )
+        .filter(pk=template_id)
+        .first()
+    )
