@@ -44,7 +44,11 @@ def team_detail(request, team_id: int):
     return render(
         request,
         "roles/team_detail.html",
-        {"team": team, "can_manage": policy.can_manage_team(request.user, team)},
+        {
+            "team": team,
+            "can_manage": policy.can_manage_team(request.user, team),
+            "can_view_work": policy.can_view_team_work(request.user, team),
+        },
     )
 
 
@@ -102,7 +106,11 @@ def marcom_home(request):
     return render(
         request,
         "roles/team_detail.html",
-        {"team": department, "can_manage": policy.can_manage_team(request.user, department)},
+        {
+            "team": department,
+            "can_manage": policy.can_manage_team(request.user, department),
+            "can_view_work": policy.can_view_team_work(request.user, department),
+        },
     )
 
 

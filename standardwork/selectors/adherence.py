@@ -131,17 +131,13 @@ def _pareto(counter: Counter) -> list[ParetoRow]:
     return rows
 
 
-def adherence_report(
-    *, people: list[User], start: date, end: date, today: date
-) -> AdherenceReport:
+def adherence_report(*, people: list[User], start: date, end: date, today: date) -> AdherenceReport:
     """Adherence of `people` over [start, end] as of `today`, in four queries."""
     ids = [person.pk for person in people]
     places = person_places(user_ids=ids)
     targets = _targets()
     rows = (
-        Check.objects.filter(
-            checklist__owner_id__in=ids, checklist__date__range=(start, end)
-        )
+        Check.objects.filter(checklist__owner_id__in=ids, checklist__date__range=(start, end))
         .values("checklist__owner_id", "checklist__date", "item__cadence", "status")
         .annotate(
             count=Count("pk"),

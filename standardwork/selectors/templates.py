@@ -39,16 +39,20 @@ def template_scopes(user: User) -> list[tuple[str, str]]:
     return scopes
 
 
-def template_list(*, user: User) -> QuerySet[StandardWorkTemplate]:
+def _visible_templates(user: User) -> QuerySet[StandardWorkTemplate]:
     """Templates `user` works to or may edit: global ones and those of their teams and streams."""
     templates = StandardWorkTemplate.objects.select_related("team", "value_stream")
-    if not user.is_superuser:
-        templates = templates.filter(
-            Q(team__isnull=True, value_stream__isnull=True)
-            | Q(team__in=policy.visible_teams(user).values("pk"))
-            | Q(value_stream__in=policy.visible_value_streams(user).values("pk"))
-        )
-    return templates.prefetch_related(
+    if user.is_superuser:
+        return templates
+    return templates.filter(
+        Q(team__isnull=True, value_stream__isnull=True)
+        | Q(team__in=policy.visible_teams(user).values("pk"))
+        | Q(value_stream__in=policy.visible_value_streams(user).values("pk"))
+    )
+
+
+def template_list(*, user: User) -> QuerySet[StandardWorkTemplate]:
+    return _visible_templates(user).prefetch_related(
         Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))
     ).order_by("layer", "name")
 
@@ -56,7 +60,7 @@ def template_list(*, user: User) -> QuerySet[StandardWorkTemplate]:
 def template_detail(*, user: User, template_id: int) -> StandardWorkTemplate | None:
     """The template with every version and its items, newest first."""
     return (
-        template_list(user=user)
+        _visible_templates(user)
         .prefetch_related(
             Prefetch(
                 "versions",

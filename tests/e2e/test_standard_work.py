@@ -1,0 +1,182 @@
+"""The layered standard work loop in a browser: a Team Leader ticks and misses,
+their coordinator asks for a countermeasure, the leader records it, and the
+board turns green (DOMAIN.md, "Leader standard work, layered")."""
+
+import re
+from importlib import import_module
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from roles.models import Layer, Team, User
+from standardwork import services
+from standardwork.models import Check, MissReason, StandardWorkTemplate, TemplateItem
+
+try:
+    from leanops.management.commands.seed_demo import DEMO_PASSWORD
+except ImportError:  # before the command moved
+    from roles.management.commands.seed_demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+REASON = "Waiting for someone or something"
+NOTE = "The call list export was late"
+ASK = "Pull the call list the evening before"
+COUNTERMEASURE = "Export runs at 18:00 the day before"
+
+
+def log_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def _every_day_is_a_working_day() -> None:
+    # The demo works Monday to Friday; the test must not depend on the weekday it runs.
+    Team.objects.update(working_days=[1, 2, 3, 4, 5, 6, 7])
+
+
+def _ensure_today(username: str, layer: str, titles: list[str], *, kind=TemplateItem.Kind.DO):
+    """Today's checklist with open items of `kind`, from the seed's templates where it has them."""
+    person = User.objects.get(username=username)
+    checklist = services.checklist_issue_today(user=person)
+    open_checks = checklist.checks.filter(status=Check.Status.OPEN) if checklist else []
+    wanted = len(titles) if kind == TemplateItem.Kind.DO else 1
+    if checklist is not None and open_checks.filter(item__kind=kind).count() >= wanted:
+        return
+    if checklist is not None:
+        checklist.delete()
+    if not StandardWorkTemplate.objects.filter(
+        layer=layer, name__startswith="Browser test"
+    ).exists():
+        services.template_create(
+            actor=User.objects.get(username="admin"),
+            name=f"Browser test {layer}",
+            layer=layer,
+            items=[services.ItemSpec(title=title, kind=kind) for title in titles],
+        )
+    services.checklist_issue_today(user=person)
+
+
+def _default_miss_reasons() -> None:
+    # A browser test before this one flushed the tables, rows from data migrations too.
+    defaults = import_module("standardwork.migrations.0002_default_reasons_and_targets")
+    for position, label in enumerate(defaults.MISS_REASONS):
+        MissReason.objects.get_or_create(label=label, defaults={"position": position})
+
+
+@pytest.fixture
+def standard_work(transactional_db, request):
+    _default_miss_reasons()
+    request.getfixturevalue("demo")
+    _every_day_is_a_working_day()
+    _ensure_today(
+        "leader",
+        Layer.TL,
+        ["Head the daily stand-up", "Check call-list progress", "Review call outcomes", "Coach"],
+    )
+    _ensure_today(
+        "coordinator",
+        Layer.TC,
+        ["Verify the Team Leaders' standard work"],
+        kind=TemplateItem.Kind.VERIFY,
+    )
+
+
+def test_leader_ticks_and_misses_coordinator_asks_leader_records_board_turns_green(
+    browser: Browser, live_server, standard_work
+):
+    leader = browser.new_context().new_page()
+    log_in(leader, live_server.url, "leader")
+    expect(leader).to_have_url(re.compile(r"/standard-work/$"))
+    today = leader.locator("section[aria-labelledby='today-heading']")
+    ids = today.locator("li.sw-row[data-status='open']").evaluate_all(
+        "rows => rows.map(row => row.id)"
+    )
+    assert len(ids) >= 4
+    ticked, missed = ids[:3], ids[3]
+    progress = today.locator("#progress")
+    done_before = int(re.match(r"(\d+) of", progress.inner_text()).group(1))
+    leader.evaluate("window.__noReload = 1")
+
+    for n, row_id in enumerate(ticked):
+        row = leader.locator(f"#{row_id}")
+        done = row.get_by_role("button", name=re.compile(r"^Done"))
+        if n == 0:  # keyboard alone is enough
+            done.focus()
+            leader.keyboard.press("Enter")
+        else:
+            done.click()
+        expect(row).to_have_attribute("data-status", "done")
+    expect(progress).to_contain_text(f"{done_before + 3} of")
+    row = leader.locator(f"#{missed}")
+    row.get_by_role("link", name=re.compile(r"^Missed")).click()
+    row.get_by_label("Reason", exact=True).select_option(label=REASON)
+    row.get_by_label("What happened").fill(NOTE)
+    row.get_by_role("button", name="Save miss").click()
+    expect(row).to_have_attribute("data-status", "missed")
+    expect(progress).to_contain_text("missed")
+
+    assert leader.evaluate("window.__noReload") == 1  # every change was swapped in place
+    leader.reload()
+    for row_id in ticked:
+        expect(leader.locator(f"#{row_id}")).to_have_attribute("data-status", "done")
+    expect(leader.locator(f"#{missed}")).to_have_attribute("data-status", "missed")
+    expect(leader.locator(f"#{missed}")).to_contain_text(f"Missed: {REASON}. {NOTE}")
+
+    coordinator = browser.new_context().new_page()
+    log_in(coordinator, live_server.url, "coordinator")
+    coordinator.goto(f"{live_server.url}/standard-work/")
+    coordinator.get_by_role("link", name="Verification board").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text("Verification board")
+    cell = coordinator.locator(f"#board-{missed}")
+    expect(cell).to_have_attribute("data-colour", "red")
+    expect(cell).to_contain_text(REASON)
+    expect(cell).to_contain_text(NOTE)
+    for row_id in ticked:
+        expect(coordinator.locator(f"#board-{row_id}")).to_have_attribute("data-colour", "green")
+    cell.get_by_text("Ask for a countermeasure").click()
+    cell.get_by_label("What countermeasure do you ask for?").fill(ASK)
+    cell.get_by_role("button", name="Ask for countermeasure").click()
+    cell = coordinator.locator(f"#board-{missed}")
+    expect(cell).to_have_attribute("data-verification", "requested")
+    expect(cell).to_have_attribute("data-colour", "red")
+    expect(cell).to_contain_text(ASK)
+
+    leader.goto(f"{live_server.url}/standard-work/")
+    request = leader.locator(f"#countermeasure-{missed.removeprefix('check-')}")
+    expect(request).to_contain_text(ASK)
+    request.get_by_label("Countermeasure", exact=True).fill(COUNTERMEASURE)
+    request.get_by_role("button", name="Record countermeasure").click()
+    expect(request).to_contain_text(f"Countermeasure recorded: {COUNTERMEASURE}")
+
+    coordinator.reload()
+    cell = coordinator.locator(f"#board-{missed}")
+    expect(cell).to_have_attribute("data-colour", "green")
+    expect(cell).to_contain_text(f"Countermeasure: {COUNTERMEASURE}")
+    cell.get_by_text(re.compile(r"^History")).click()
+    expect(cell.locator(".sw-history li")).to_have_text(
+        [
+            re.compile(r"^Missed by James Whitaker"),
+            re.compile(r"^Countermeasure asked for by Sofia Marchetti"),
+            re.compile(r"^Countermeasure recorded by James Whitaker"),
+        ]
+    )
+
+
+def test_standard_work_and_the_board_fit_a_phone_screen(
+    browser: Browser, live_server, standard_work
+):
+    for username, path in [
+        ("leader", "/standard-work/"),
+        ("coordinator", "/standard-work/verify/"),
+    ]:
+        context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+        page = context.new_page()
+        log_in(page, live_server.url, username)
+        page.goto(f"{live_server.url}{path}")
+        page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        context.close()
