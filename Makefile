@@ -27,6 +27,11 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# Request timings and query counts on its own SQLite database (var/bench/) with a
+# year of history; not part of `make test`.
+bench: install
+	$(VENV)/bin/python -m bench
+
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

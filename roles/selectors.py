@@ -157,9 +157,7 @@ def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonP
 
     teams = {
         team.pk: team
-        for team in Team.objects.only(
-            "pk", "kind", "coordinator_id", "time_zone", "working_days"
-        )
+        for team in Team.objects.only("pk", "kind", "coordinator_id", "time_zone", "working_days")
         .prefetch_related(Prefetch("value_streams", queryset=ValueStream.objects.only("pk")))
         .order_by("pk")
     }

@@ -20,7 +20,7 @@ cat <<BANNER
 
   LeanOps is running at http://127.0.0.1:8000/
   Demo logins: vsm, coordinator, leader, member, marcom (and admin, a superuser)
-  Password:    $(sed -n 's/^DEMO_PASSWORD = "\(.*\)"$/\1/p' roles/management/commands/seed_demo.py)
+  Password:    $(sed -n 's/^DEMO_PASSWORD = "\(.*\)"$/\1/p' leanops/management/commands/seed_demo.py)
   Press Ctrl-C to stop the web server and the worker.
 
 BANNER

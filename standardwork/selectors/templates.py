@@ -52,9 +52,13 @@ def _visible_templates(user: User) -> QuerySet[StandardWorkTemplate]:
 
 
 def template_list(*, user: User) -> QuerySet[StandardWorkTemplate]:
-    return _visible_templates(user).prefetch_related(
-        Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))
-    ).order_by("layer", "name")
+    return (
+        _visible_templates(user)
+        .prefetch_related(
+            Prefetch("versions", queryset=TemplateVersion.objects.order_by("-number"))
+        )
+        .order_by("layer", "name")
+    )
 
 
 def template_detail(*, user: User, template_id: int) -> StandardWorkTemplate | None:

@@ -3,7 +3,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from roles.management.commands.seed_demo import DEMO_PASSWORD
+from leanops.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

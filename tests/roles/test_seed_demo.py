@@ -1,11 +1,15 @@
+import ast
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import F
 
-from roles.management.commands.seed_demo import DEMO_PASSWORD
+import roles as roles_package
+from leanops.management.commands.seed_demo import DEMO_PASSWORD
+from roles.demo import TEAMS, DemoError, organisation_seed
 from roles.models import Layer, Membership, Team, User, ValueStream
 from roles.selectors import user_layers
 from tests.roles.factories import UserFactory
@@ -16,9 +20,15 @@ DEMO_LOGINS = ["vsm", "coordinator", "leader", "member", "marcom", "admin"]
 
 
 def seed(*args: str) -> str:
+    """The whole command: the organisation, its standard work and the history."""
     out = StringIO()
     call_command("seed_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def seed_organisation():
+    """Only the organisation part, which is all most of these tests look at."""
+    return organisation_seed(password=DEMO_PASSWORD)
 
 
 def row_counts() -> dict[str, int]:
@@ -26,7 +36,7 @@ def row_counts() -> dict[str, int]:
 
 
 def test_seed_demo_builds_two_value_streams_and_five_teams_one_of_them_marcom():
-    seed()
+    seed_organisation()
 
     assert ValueStream.objects.count() == 2
     assert Team.objects.count() == 5
@@ -35,7 +45,7 @@ def test_seed_demo_builds_two_value_streams_and_five_teams_one_of_them_marcom():
 
 
 def test_seed_demo_gives_industrial_pumps_to_the_vsm_login():
-    seed()
+    seed_organisation()
 
     pumps = ValueStream.objects.get(vsm__username="vsm")
     assert pumps.name == "Industrial Pumps"
@@ -56,13 +66,13 @@ def test_seed_demo_gives_industrial_pumps_to_the_vsm_login():
     ],
 )
 def test_each_demo_login_works_in_its_own_layer(username, layers):
-    seed()
+    seed_organisation()
 
     assert user_layers(User.objects.get(username=username)) == layers
 
 
 def test_coordinator_coordinates_two_teams_of_the_vsms_value_stream():
-    seed()
+    seed_organisation()
 
     coordinated = Team.objects.filter(coordinator__username="coordinator")
     assert coordinated.count() == 2
@@ -70,7 +80,7 @@ def test_coordinator_coordinates_two_teams_of_the_vsms_value_stream():
 
 
 def test_leader_leads_the_members_team_in_london():
-    seed()
+    seed_organisation()
 
     team = Membership.objects.get(user__username="leader").team
     assert team.memberships.get(role=Membership.Role.LEADER).user.username == "leader"
@@ -80,7 +90,7 @@ def test_leader_leads_the_members_team_in_london():
 
 
 def test_admin_is_a_superuser_and_staff():
-    seed()
+    seed_organisation()
 
     admin = User.objects.get(username="admin")
     assert admin.is_superuser
@@ -88,14 +98,14 @@ def test_admin_is_a_superuser_and_staff():
 
 
 def test_every_demo_login_signs_in_with_the_demo_password():
-    seed()
+    seed_organisation()
 
     for username in DEMO_LOGINS:
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD), username
 
 
 def test_every_sales_team_has_a_coordinator_a_leader_and_three_to_five_members():
-    seed()
+    seed_organisation()
 
     for team in Team.objects.filter(kind=Team.Kind.SALES_MARKETING):
         assert team.coordinator is not None, team.name
@@ -106,7 +116,7 @@ def test_every_sales_team_has_a_coordinator_a_leader_and_three_to_five_members()
 
 
 def test_sales_teams_mix_functions_and_time_zones():
-    seed()
+    seed_organisation()
 
     functions = set(
         Membership.objects.filter(team__kind=Team.Kind.SALES_MARKETING).values_list(
@@ -120,7 +130,7 @@ def test_sales_teams_mix_functions_and_time_zones():
 
 
 def test_teams_cover_every_stage_of_each_value_stream():
-    seed()
+    seed_organisation()
 
     for value_stream in ValueStream.objects.all():
         covered = {stage for team in value_stream.teams.all() for stage in team.stages}
@@ -128,14 +138,14 @@ def test_teams_cover_every_stage_of_each_value_stream():
 
 
 def test_no_team_is_coordinated_by_the_vsm_of_a_value_stream_it_serves():
-    seed()
+    seed_organisation()
 
     assert Team.objects.filter(coordinator__isnull=False).count() == 4
     assert not Team.objects.filter(value_streams__vsm=F("coordinator")).exists()
 
 
 def test_seed_demo_builds_25_people_and_an_admin():
-    seed()
+    seed_organisation()
 
     assert User.objects.count() == 26
     assert User.objects.filter(is_superuser=True).count() == 1
@@ -164,21 +174,23 @@ def test_seed_demo_twice_creates_nothing_the_second_time():
     assert first["roles.Team"] == 5
     assert first["roles.Membership"] == 21
     assert Team.value_streams.through.objects.count() == 6
-    assert "nothing created" in output
+    assert first["standardwork.Checklist"] > 0
+    assert "Demo organisation already in place; nothing created." in output
+    assert "Standard work already in place; nothing created." in output
 
 
 def test_seed_demo_keeps_the_password_of_an_existing_user():
     UserFactory(username="vsm", password="pbkdf2_sha256$1$salt$kept")
     password = User.objects.get(username="vsm").password
 
-    seed()
+    seed_organisation()
 
     assert User.objects.get(username="vsm").password == password
     assert ValueStream.objects.get(name="Industrial Pumps").vsm.username == "vsm"
 
 
 def test_if_empty_leaves_a_seeded_database_alone():
-    seed()
+    seed_organisation()
     before = row_counts()
 
     output = seed("--if-empty")
@@ -202,3 +214,58 @@ def test_if_empty_seeds_an_empty_database():
 
     assert User.objects.count() == 26
     assert Team.objects.count() == 5
+
+
+def test_organisation_seed_twice_creates_nothing_the_second_time():
+    first = seed_organisation()
+    counts = row_counts()
+
+    second = seed_organisation()
+
+    assert first.created == 60
+    assert second.created == 0
+    assert row_counts() == counts
+    assert set(second.teams) == {spec.name for spec in TEAMS}
+    assert second.people["leader"].username == "leader"
+
+
+def test_seed_demo_refuses_an_admin_who_is_not_a_superuser_and_writes_nothing():
+    UserFactory(username="admin", is_superuser=False)
+
+    with pytest.raises(CommandError, match="'admin' exists and is not a superuser"):
+        seed()
+
+    assert User.objects.count() == 1
+    assert ValueStream.objects.count() == 0
+
+
+def test_organisation_seed_refuses_an_admin_who_is_not_a_superuser():
+    UserFactory(username="admin", is_superuser=False)
+
+    with pytest.raises(DemoError):
+        seed_organisation()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules.add(node.module)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_roles_imports_neither_standardwork_nor_valuestream():
+    roles = Path(roles_package.__file__).parent
+    offenders = {
+        str(path.relative_to(roles.parent)): sorted(
+            module
+            for module in _imported_modules(path)
+            if module.split(".")[0] in {"standardwork", "valuestream"}
+        )
+        for path in roles.rglob("*.py")
+    }
+
+    assert {path: modules for path, modules in offenders.items() if modules} == {}

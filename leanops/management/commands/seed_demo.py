@@ -1,0 +1,103 @@
+"""`manage.py seed_demo`: the demo organisation and its standard work.
+
+The command lives in leanops because it wires the apps together: roles
+builds the organisation (roles.demo), standardwork adds the standard work
+and four weeks of history on top (standardwork.demo). Safe to run again: the
+second run creates nothing.
+"""
+
+import time
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from roles.demo import ADMIN, ADMIN_USERNAME, PEOPLE, PUMPS, TEAMS, DemoError, organisation_seed
+from roles.models import User
+from standardwork.demo import DemoStandardWork, standard_work_seed
+
+DEMO_PASSWORD = "leanops-demo"
+DEMO_URL = "http://127.0.0.1:8000/"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create a demo organisation (2 value streams, 5 teams, 25 people, logins vsm, "
+        f"coordinator, leader, member, marcom and admin, password {DEMO_PASSWORD}) with "
+        "standard work for every layer and four weeks of history. "
+        "Creates only what is missing, so it is safe to run again."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when the database already has any user.",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("seed_demo: users already exist, so nothing was created.")
+            return
+        started = time.monotonic()
+        try:
+            with transaction.atomic():
+                organisation = organisation_seed(password=DEMO_PASSWORD)
+                standard_work = standard_work_seed(organisation=organisation)
+        except DemoError as error:
+            raise CommandError(str(error)) from error
+        except (ValidationError, PermissionDenied) as error:
+            raise CommandError(f"The demo could not be built: {error}") from error
+        self._report_organisation(organisation.created)
+        self._report_standard_work(standard_work, seconds=time.monotonic() - started)
+        self._report_logins()
+
+    def _report_organisation(self, created: int) -> None:
+        if created:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo organisation ready ({created} rows created).")
+            )
+        else:
+            self.stdout.write(
+                self.style.SUCCESS("Demo organisation already in place; nothing created.")
+            )
+
+    def _report_standard_work(self, result: DemoStandardWork, *, seconds: float) -> None:
+        history = result.history
+        if not result.templates_created and history is None:
+            self.stdout.write(
+                self.style.SUCCESS("Standard work already in place; nothing created.")
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(f"Standard work: {result.templates_created} templates created.")
+        )
+        if history is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"History: {history.checklists} checklists, {history.checks} items "
+                    f"({history.ticked} ticked, {history.missed} missed with a reason, "
+                    f"{history.left_open} left open), {history.confirmed_days} days confirmed, "
+                    f"{history.countermeasures_requested} countermeasures asked for and "
+                    f"{history.countermeasures_recorded} recorded, {history.absences} leave "
+                    f"({seconds:.1f} s)."
+                )
+            )
+
+    def _report_logins(self) -> None:
+        pumps_teams = " and ".join(spec.name for spec in TEAMS[:2])
+        logins = [
+            ("vsm", f"Value Stream Manager of {PUMPS}"),
+            ("coordinator", f"Team Coordinator of {pumps_teams}"),
+            ("leader", f"Team Leader of {TEAMS[0].name} ({TEAMS[0].time_zone})"),
+            ("member", f"member of {TEAMS[0].name}"),
+            ("marcom", "Marketing Communication department"),
+            (ADMIN_USERNAME, f"superuser; the admin is at {DEMO_URL}admin/"),
+        ]
+        names = {person.username: f"{person.first_name} {person.last_name}" for person in PEOPLE}
+        names[ADMIN_USERNAME] = f"{ADMIN.first_name} {ADMIN.last_name}"
+        self.stdout.write(f"\nOpen {DEMO_URL} and sign in as:")
+        for username, role in logins:
+            self.stdout.write(f"  {username:<12} {names[username]}, {role}")
+        self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
+        self.stdout.write("Everyone else signs in as first.last, e.g. daniel.okafor.")
