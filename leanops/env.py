@@ -137,12 +137,15 @@ def broker_from_url(url: str) -> tuple[str, dict]:
         folder = Path(raw_path) if raw_path.startswith("/") else VAR_DIR / "broker"
         queue_dir = folder / "queue"
         processed_dir = folder / "processed"
-        queue_dir.mkdir(parents=True, exist_ok=True)
-        processed_dir.mkdir(parents=True, exist_ok=True)
+        # Fanout bindings; kombu's default is ./control in whatever directory it runs from.
+        control_dir = folder / "control"
+        for directory in (queue_dir, processed_dir, control_dir):
+            directory.mkdir(parents=True, exist_ok=True)
         return "filesystem://", {
             "data_folder_in": str(queue_dir),
             "data_folder_out": str(queue_dir),
             "processed_folder": str(processed_dir),
+            "control_folder": str(control_dir),
             "store_processed": False,
         }
     if scheme in {"redis", "rediss"}:
