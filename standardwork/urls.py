@@ -30,6 +30,7 @@ urlpatterns = [
     path("checklists/<int:checklist_id>/", views.checklist_detail, name="checklist_detail"),
     path("people/<int:person_id>/", views.person_adherence, name="person_adherence"),
     path("teams/<int:team_id>/", views.team_adherence, name="team_adherence"),
+    path("leave/", views.absence_list, name="absence_list"),
     path("templates/", views.template_list, name="template_list"),
     path("templates/new/", views.template_create, name="template_create"),
     path("templates/<int:template_id>/", views.template_detail, name="template_detail"),

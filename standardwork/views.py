@@ -30,6 +30,7 @@ from roles import selectors as roles_selectors
 from roles.models import Team, User, ValueStream
 from standardwork import calendar, services
 from standardwork.forms import (
+    AbsenceForm,
     BoardDateForm,
     CountermeasureRecordForm,
     CountermeasureRequestForm,
@@ -38,7 +39,7 @@ from standardwork.forms import (
     TemplateItemFormSet,
     TemplateReviseForm,
 )
-from standardwork.models import Check, Checklist, StandardWorkTemplate
+from standardwork.models import Absence, Check, Checklist, StandardWorkTemplate
 from standardwork.selectors import adherence
 from standardwork.selectors import checklists as selectors
 from standardwork.selectors import templates as template_selectors
@@ -628,3 +629,40 @@ def template_create(request):
         "standardwork/template_edit.html",
         {"template": None, "head_form": head_form, "formset": formset},
     )
+
+
+# --- leave --------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def absence_list(request):
+    """Record leave for yourself or the people you lead; see what is coming up."""
+    people = policy.overseen_people(request.user).order_by("first_name", "last_name")
+    form = AbsenceForm(request.POST or None, people=people, initial={"person": request.user})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        absence = _apply(
+            form,
+            lambda: services.absence_record(
+                actor=request.user,
+                person=data["person"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                reason=data["reason"],
+            ),
+        )
+        if absence is not None:
+            messages.success(
+                request,
+                f"Leave recorded for {absence.person.display_name}, "
+                f"{absence.start_date:%d %b} to {absence.end_date:%d %b %Y}.",
+            )
+            return redirect("standardwork:absence_list")
+    today = services.person_today(request.user)
+    upcoming = (
+        Absence.objects.filter(person__in=people, end_date__gte=today)
+        .select_related("person")
+        .order_by("start_date")
+    )
+    return render(request, "standardwork/absence_list.html", {"form": form, "absences": upcoming})
