@@ -337,8 +337,7 @@ class _History:
     def build(self) -> HistorySummary:
         self._absence()
         self._issue()
-        # The reasons come from migration 0002; a flushed database (a browser test) has
-        # none, and then the same labels are typed in.
+        services.standard_defaults_ensure()
         self.reasons = {
             reason.label: reason for reason in MissReason.objects.filter(is_active=True)
         }

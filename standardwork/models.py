@@ -14,7 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from roles.models import Layer, Team, ValueStream, Weekday
+from roles.models import Layer, Stage, Team, ValueStream, Weekday
 
 
 class StandardWorkTemplate(models.Model):
@@ -72,6 +72,14 @@ class TemplateVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    cycle = models.ForeignKey(
+        "Cycle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adopted_versions",
+        help_text="The improvement cycle whose adoption made this version.",
+    )
 
     class Meta:
         ordering = ["template", "-number"]
@@ -339,6 +347,9 @@ class Notice(models.Model):
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Reminder"
         COUNTERMEASURE = "countermeasure", "Countermeasure asked for"
+        ESCALATION = "escalation", "Impediment escalated"
+        ESCALATION_ANSWER = "answer", "Escalation answered"
+        CONTROL_POINT = "control_point", "Control point out of limits"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
@@ -363,3 +374,306 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+# --- the daily accountability rhythm -------------------------------------------
+
+
+class Standup(models.Model):
+    """A team's daily stand-up (tier 1), opened automatically before it starts.
+
+    Headed by the Team Leader, attended by the Team Coordinator, who logs it.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="standups")
+    date = models.DateField(help_text="The team's local date.")
+    starts_at = models.DateTimeField(help_text="The team's stand-up time on that date.")
+    opened_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True, max_length=4000)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-date"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "date"], name="standardwork_standup_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} stand-up {self.date}"
+
+
+class StandupAttendance(models.Model):
+    standup = models.ForeignKey(Standup, on_delete=models.CASCADE, related_name="attendance")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="standup_attendance"
+    )
+    present = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["standup", "person__first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["standup", "person"], name="standardwork_attendance_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {'present' if self.present else 'absent'} at {self.standup}"
+
+
+class Impediment(models.Model):
+    """Something in the team's way. The TC owns it until removed; escalated to the VSM
+    with a reason when the TC cannot remove it, and the VSM's answer goes back down."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        REMOVED = "removed", "Removed"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="impediments")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=2000)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    standup = models.ForeignKey(
+        Standup, on_delete=models.SET_NULL, null=True, blank=True, related_name="impediments"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
+    removed_how = models.CharField(max_length=500, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    escalated_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalations",
+    )
+    escalation_reason = models.CharField(max_length=500, blank=True)
+    escalation_answer = models.CharField(max_length=1000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="removed") | ~Q(removed_how=""),
+                name="standardwork_removed_impediment_says_how",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalated_at__isnull=True) | ~Q(escalation_reason=""),
+                name="standardwork_escalation_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["team", "state"], name="standardwork_impediment_open")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Cycle(models.Model):
+    """A PDCA cycle (improve the standard) or an SDCA cycle (keep it), per team and stage."""
+
+    class Kind(models.TextChoices):
+        PDCA = "pdca", "PDCA"
+        SDCA = "sdca", "SDCA"
+
+    class Phase(models.TextChoices):
+        PLAN = "plan", "Plan"  # SDCA: Standardize
+        DO = "do", "Do"
+        CHECK = "check", "Check"
+        ACT = "act", "Act"
+        CLOSED = "closed", "Closed"
+
+    class Outcome(models.TextChoices):
+        ADOPT = "adopt", "Adopt: the standard changes"
+        ABANDON = "abandon", "Abandon"
+        FOLLOW_UP = "follow_up", "Start a follow-up cycle"
+        STANDARD_HOLDS = "holds", "The standard holds"
+        CORRECTED = "corrected", "Corrective action taken"
+
+    kind = models.CharField(max_length=4, choices=Kind.choices, default=Kind.PDCA)
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="cycles")
+    stage = models.CharField(
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        help_text="The value-stream stage it covers; blank for a whole sales cycle.",
+    )
+    title = models.CharField(max_length=200)
+    problem = models.TextField(blank=True, max_length=2000)
+    hypothesis = models.TextField(blank=True, max_length=2000)
+    target = models.CharField(max_length=300, blank=True)
+    standard = models.ForeignKey(
+        StandardWorkTemplate,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        help_text="The standard work this cycle checks (SDCA) or may change (PDCA).",
+    )
+    phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.PLAN)
+    check_result = models.TextField(blank=True, max_length=2000)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True)
+    outcome_note = models.CharField(max_length=1000, blank=True)
+    corrective_action = models.CharField(max_length=1000, blank=True)
+    follow_up = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="follows"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class CycleEvent(models.Model):
+    """Append-only history of a cycle's phase changes."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    from_phase = models.CharField(max_length=10, choices=Cycle.Phase.choices)
+    to_phase = models.CharField(max_length=10, choices=Cycle.Phase.choices)
+    note = models.CharField(max_length=1000, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.from_phase} -> {self.to_phase}"
+
+
+class Action(models.Model):
+    """A commitment with an owner and a due date, from a stand-up, a weekly review or a cycle."""
+
+    class Source(models.TextChoices):
+        STANDUP = "standup", "Stand-up"
+        WEEKLY_REVIEW = "weekly_review", "Weekly review"
+        CYCLE = "cycle", "Cycle"
+        OTHER = "other", "Other"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="actions"
+    )
+    due_date = models.DateField()
+    source = models.CharField(max_length=15, choices=Source.choices, default=Source.STANDUP)
+    standup = models.ForeignKey(
+        Standup, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["owner", "done_at"], name="standardwork_action_owner")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    def is_overdue(self, today) -> bool:
+        return not self.is_done and self.due_date < today
+
+
+class ControlPoint(models.Model):
+    """A measure the TC watches: target, optional set limits, and an XmR chart of its values."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="control_points")
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.SET_NULL, null=True, blank=True, related_name="control_points"
+    )
+    name = models.CharField(max_length=120)
+    unit = models.CharField(max_length=30, help_text="e.g. calls, %, meetings")
+    target = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    lower_limit = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    upper_limit = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["team", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "name"], name="standardwork_control_point_name"
+            ),
+            models.CheckConstraint(
+                condition=Q(lower_limit__isnull=True)
+                | Q(upper_limit__isnull=True)
+                | Q(lower_limit__lt=models.F("upper_limit")),
+                name="standardwork_control_point_limits_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.unit})"
+
+
+class Measurement(models.Model):
+    """One value of a control point, entered by hand."""
+
+    control_point = models.ForeignKey(
+        ControlPoint, on_delete=models.CASCADE, related_name="measurements"
+    )
+    value = models.DecimalField(max_digits=12, decimal_places=3)
+    measured_on = models.DateField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+    out_of_limits = models.BooleanField(
+        default=False,
+        help_text="Outside the set limits or the natural process limits when entered.",
+    )
+    signal = models.CharField(max_length=200, blank=True, help_text="Why it was flagged.")
+
+    class Meta:
+        ordering = ["measured_on", "pk"]
+        indexes = [
+            models.Index(
+                fields=["control_point", "measured_on"], name="standardwork_measurement_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control_point.name} {self.measured_on}: {self.value}"

@@ -23,6 +23,7 @@ from roles import policy
 from roles.models import Layer, User
 from roles.selectors import PersonPlace, person_places
 from standardwork import calendar
+from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
 from standardwork.models import (
     Absence,
     Check,
@@ -41,7 +42,7 @@ CATCH_UP_DAYS = 14
 # When a person with open items due today is reminded, in their local time.
 REMINDER_TIME = time(15, 0)
 
-DEFAULT_TARGETS = {Layer.TL: 80, Layer.TC: 50, Layer.VSM: 25, Layer.MC: 50, Layer.MEMBER: 50}
+DEFAULT_TARGETS = {Layer(layer): percent for layer, percent in LAYER_TARGETS.items()}
 
 
 class CheckGone(Exception):
@@ -157,6 +158,30 @@ def layer_target_set(*, actor: User, layer: str, target_percent: int) -> LayerTa
     target.full_clean()
     target.save(update_fields=["target_percent"])
     return target
+
+
+@transaction.atomic
+def standard_defaults_ensure() -> None:
+    """Put back the default miss reasons and layer targets where they are missing.
+
+    Migration 0002 adds them; a database emptied since (a flush) gets them here.
+    """
+    existing = set(MissReason.objects.values_list("label", flat=True))
+    MissReason.objects.bulk_create(
+        [
+            MissReason(label=label, position=position)
+            for position, label in enumerate(MISS_REASONS)
+            if label not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    LayerTarget.objects.bulk_create(
+        [
+            LayerTarget(layer=layer, target_percent=percent)
+            for layer, percent in LAYER_TARGETS.items()
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # --- absences -----------------------------------------------------------------

@@ -1,17 +1,6 @@
 from django.db import migrations
 
-MISS_REASONS = [
-    "Customer call or meeting ran over",
-    "Urgent request from a customer",
-    "Urgent request from inside the company",
-    "Waiting for someone or something",
-    "System or tool not working",
-    "Not enough time planned",
-    "Forgot",
-]
-
-# David Mann's shares (Creating a Lean Culture), front line lower in sales and marketing.
-LAYER_TARGETS = {"tl": 80, "tc": 50, "vsm": 25, "mc": 50, "member": 50}
+from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
 
 
 def add_defaults(apps, schema_editor):

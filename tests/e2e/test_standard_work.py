@@ -3,14 +3,13 @@ their coordinator asks for a countermeasure, the leader records it, and the
 board turns green (DOMAIN.md, "Leader standard work, layered")."""
 
 import re
-from importlib import import_module
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from roles.models import Layer, Team, User
 from standardwork import services
-from standardwork.models import Check, MissReason, StandardWorkTemplate, TemplateItem
+from standardwork.models import Check, StandardWorkTemplate, TemplateItem
 
 try:
     from leanops.management.commands.seed_demo import DEMO_PASSWORD
@@ -59,16 +58,8 @@ def _ensure_today(username: str, layer: str, titles: list[str], *, kind=Template
     services.checklist_issue_today(user=person)
 
 
-def _default_miss_reasons() -> None:
-    # A browser test before this one flushed the tables, rows from data migrations too.
-    defaults = import_module("standardwork.migrations.0002_default_reasons_and_targets")
-    for position, label in enumerate(defaults.MISS_REASONS):
-        MissReason.objects.get_or_create(label=label, defaults={"position": position})
-
-
 @pytest.fixture
 def standard_work(transactional_db, request):
-    _default_miss_reasons()
     request.getfixturevalue("demo")
     _every_day_is_a_working_day()
     _ensure_today(

@@ -65,7 +65,9 @@ def test_leave_recorded_late_removes_the_untouched_checklist_of_those_days(org, 
     wednesday_check = Check.objects.get(
         checklist__owner=org["leader"], checklist__date=date(2026, 11, 18), position=0
     )
-    services.check_tick(actor=org["leader"], check_id=wednesday_check.pk, now=at("2026-11-18 09:00"))
+    services.check_tick(
+        actor=org["leader"], check_id=wednesday_check.pk, now=at("2026-11-18 09:00")
+    )
 
     services.absence_record(
         actor=org["leader"], person=org["leader"],

@@ -17,6 +17,7 @@ from django.db.models import Count
 from roles.demo import organisation_seed
 from roles.models import Layer, User
 from standardwork import calendar
+from standardwork.defaults import MISS_REASONS
 from standardwork.demo import HISTORY_DAYS, standard_work_seed
 from standardwork.models import (
     Absence,
@@ -291,14 +292,14 @@ def test_running_the_seed_again_creates_nothing(demo):
     assert row_counts() == before
 
 
-def test_without_the_reason_list_the_same_reasons_are_typed_in(demo):
-    # A flushed database (the browser tests) has lost the reasons migration 0002 adds.
+def test_a_flushed_database_gets_the_default_reasons_back(demo):
+    # A browser test's flush removes the rows migration 0002 added.
     Checklist.objects.all().delete()
     MissReason.objects.all().delete()
 
     again = standard_work_seed(organisation=organisation_seed(password="x"), now=NOW)
 
+    assert list(MissReason.objects.values_list("label", flat=True)) == MISS_REASONS
     missed = Check.objects.filter(status=Check.Status.MISSED)
     assert again.history.missed == missed.count() > 0
-    assert not missed.filter(miss_reason__isnull=False).exists()
-    assert missed.filter(miss_reason_text="Customer call or meeting ran over").exists()
+    assert missed.filter(miss_reason__label="Customer call or meeting ran over").exists()
