@@ -1,10 +1,10 @@
 from django.urls import path
 
-from standardwork import views
+from standardwork.views import checklists as views
 
 app_name = "standardwork"
 
-urlpatterns = [
+checklist_patterns = [
     path("", views.my_standard_work, name="my_standard_work"),
     path("checks/<int:check_id>/", views.check_row, name="check_row"),
     path("checks/<int:check_id>/tick/", views.check_tick, name="check_tick"),
@@ -36,3 +36,11 @@ urlpatterns = [
     path("templates/<int:template_id>/", views.template_detail, name="template_detail"),
     path("templates/<int:template_id>/edit/", views.template_edit, name="template_edit"),
 ]
+
+# Stand-ups, impediments and actions (standardwork/views/standups.py).
+standup_patterns: list = []
+
+# PDCA/SDCA cycles and control points (standardwork/views/cycles.py).
+cycle_patterns: list = []
+
+urlpatterns = checklist_patterns + standup_patterns + cycle_patterns

@@ -65,12 +65,13 @@ def test_running_twice_changes_nothing(org, tl_template):
 def test_an_issuer_that_lost_the_race_adds_nothing(org, tl_template):
     """Interleaving: a second issuer decided to issue before the first committed."""
     from roles.selectors import person_places
+    from standardwork.services import checklists
 
     services.checklists_issue_due(now=at("2026-11-18 07:00"))
     place = person_places(user_ids=[org["leader"].pk])[org["leader"].pk]
-    late_items = services._due_items(services._active_templates(), place, date(2026, 11, 18))
+    late_items = checklists._due_items(checklists._active_templates(), place, date(2026, 11, 18))
 
-    services._issue(place=place, day=date(2026, 11, 18), items=late_items)
+    checklists._issue(place=place, day=date(2026, 11, 18), items=late_items)
 
     assert Checklist.objects.filter(owner=org["leader"]).count() == 1
     assert Check.objects.filter(checklist__owner=org["leader"]).count() == 3

@@ -80,14 +80,21 @@ def _require_template_editor(actor: User, *, team=None, value_stream=None) -> No
 
 
 def _version_create(
-    *, template: StandardWorkTemplate, items: Iterable[ItemSpec], note: str, actor: User | None
+    *,
+    template: StandardWorkTemplate,
+    items: Iterable[ItemSpec],
+    note: str,
+    actor: User | None,
+    cycle=None,
 ) -> TemplateVersion:
     items = list(items)
     if not items:
         raise ValidationError({"items": "Standard work needs at least one item."})
     number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = TemplateVersion(template=template, number=number, note=note, created_by=actor)
-    version.full_clean(exclude=["template"])
+    version = TemplateVersion(
+        template=template, number=number, note=note, created_by=actor, cycle=cycle
+    )
+    version.full_clean(exclude=["template", "cycle"])
     version.save()
     rows = []
     for position, spec in enumerate(items):
@@ -130,17 +137,25 @@ def template_create(
 
 @transaction.atomic
 def template_revise(
-    *, actor: User | None, template: StandardWorkTemplate, items: Iterable[ItemSpec], note: str
+    *,
+    actor: User | None,
+    template: StandardWorkTemplate,
+    items: Iterable[ItemSpec],
+    note: str,
+    cycle=None,
+    check_access: bool = True,
 ) -> TemplateVersion:
     """A new version of the template; checklists already issued keep theirs.
 
-    `actor` None is the system acting for an adopted improvement cycle whose
-    caller has already checked access.
+    `cycle` links the version to the improvement cycle whose adoption made it;
+    the cycle service checks its own access and passes check_access=False.
     """
-    if actor is not None:
+    if check_access:
+        if actor is None:
+            raise PermissionDenied("Standard work changes need someone who makes them.")
         _require_template_editor(actor, team=template.team, value_stream=template.value_stream)
     template = StandardWorkTemplate.objects.select_for_update().get(pk=template.pk)
-    return _version_create(template=template, items=items, note=note, actor=actor)
+    return _version_create(template=template, items=items, note=note, actor=actor, cycle=cycle)
 
 
 def layer_target_percent(layer: str) -> int:

@@ -29,7 +29,7 @@ from roles import policy
 from roles import selectors as roles_selectors
 from roles.models import Team, User, ValueStream
 from standardwork import calendar, services
-from standardwork.forms import (
+from standardwork.forms.checklists import (
     AbsenceForm,
     BoardDateForm,
     CountermeasureRecordForm,

@@ -1,0 +1,1 @@
+"""Forms, one module per concept, beside the views that use them."""

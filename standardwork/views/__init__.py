@@ -1,0 +1,2 @@
+"""Views, one module per concept: `checklists` (my standard work, verification,
+adherence, templates, leave), `standups` and `cycles`."""
