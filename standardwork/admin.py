@@ -12,6 +12,12 @@ What the admin may change follows the domain's rules:
 - CheckEvent is the append-only history: no add, change or delete.
 - Absences added here go through services.absence_record, which also removes
   untouched checklists already issued for those days.
+- Stand-ups, impediments, actions, cycles and measurements are looked up and
+  searched here; their changes belong to the pages, whose services check the
+  rules (allowed cycle transitions, a reason for every escalation, limits on
+  measurements) and keep the history. So they are read-only here, but for a
+  control point's name, unit, target and limits, and an action's due date and
+  owner, which an administrator may need to correct.
 """
 
 from django.contrib import admin
@@ -22,13 +28,21 @@ from django.utils.html import format_html
 from standardwork import services
 from standardwork.models import (
     Absence,
+    Action,
     Check,
     CheckEvent,
     Checklist,
+    ControlPoint,
+    Cycle,
+    CycleEvent,
+    Impediment,
     LayerTarget,
+    Measurement,
     MissReason,
     Notice,
     StandardWorkTemplate,
+    Standup,
+    StandupAttendance,
     TemplateItem,
     TemplateVersion,
 )
@@ -392,3 +406,119 @@ class NoticeAdmin(admin.ModelAdmin):
     search_fields = ["text", *_person_search("recipient")]
     autocomplete_fields = ["recipient"]
     date_hierarchy = "date"
+
+
+# --- the daily accountability rhythm -------------------------------------------
+
+
+class StandupAttendanceInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = StandupAttendance
+    fields = ["person", "present"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Standup)
+class StandupAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["team", "date", "starts_at", "started_at", "ended_at", "logged_by"]
+    list_filter = ["team", "date"]
+    search_fields = ["team__name", "notes"]
+    date_hierarchy = "date"
+    list_select_related = ["team", "logged_by"]
+    inlines = [StandupAttendanceInline]
+
+
+@admin.register(Impediment)
+class ImpedimentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "team", "state", "raised_by", "raised_at", "escalated_to"]
+    list_filter = ["state", "team", ("escalated_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "description", "removed_how", "escalation_reason", "team__name"]
+    list_select_related = ["team", "raised_by", "escalated_to"]
+    date_hierarchy = "raised_at"
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "owner", "due_date", "source", "done_at"]
+    list_filter = ["source", "team", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["title", "team__name", *_person_search("owner")]
+    list_select_related = ["team", "owner"]
+    autocomplete_fields = ["owner"]
+    fields = ["title", "team", "owner", "due_date", "source", "standup", "cycle", "done_at"]
+    readonly_fields = ["title", "team", "source", "standup", "cycle", "done_at"]
+    date_hierarchy = "due_date"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# --- improvement ----------------------------------------------------------------
+
+
+class CycleEventInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = CycleEvent
+    fields = ["at", "actor", "from_phase", "to_phase", "note"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "team", "stage", "phase", "outcome", "created_at"]
+    list_filter = ["kind", "phase", "outcome", "stage", "team"]
+    search_fields = ["title", "problem", "hypothesis", "check_result", "team__name"]
+    list_select_related = ["team"]
+    inlines = [CycleEventInline]
+
+
+@admin.register(CycleEvent)
+class CycleEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["cycle", "from_phase", "to_phase", "actor", "at"]
+    list_filter = ["to_phase"]
+    search_fields = ["cycle__title", "note"]
+    list_select_related = ["cycle", "actor"]
+
+
+class MeasurementInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Measurement
+    fields = ["measured_on", "value", "out_of_limits", "signal", "entered_by"]
+    readonly_fields = fields
+    extra = 0
+    ordering = ["-measured_on"]
+
+
+@admin.register(ControlPoint)
+class ControlPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "team", "unit", "target", "lower_limit", "upper_limit", "is_active"]
+    list_filter = ["is_active", "team"]
+    search_fields = ["name", "team__name"]
+    list_select_related = ["team"]
+    fields = ["name", "team", "cycle", "unit", "target", "lower_limit", "upper_limit", "is_active"]
+    readonly_fields = ["team", "cycle"]
+    inlines = [MeasurementInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["control_point", "measured_on", "value", "out_of_limits", "entered_by"]
+    list_filter = ["out_of_limits", "control_point__team"]
+    search_fields = ["control_point__name", "signal"]
+    list_select_related = ["control_point", "entered_by"]
+    date_hierarchy = "measured_on"
+
+
+@admin.register(StandupAttendance)
+class StandupAttendanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["standup", "person", "present"]
+    list_filter = ["present", "standup__team"]
+    search_fields = ["standup__team__name", *_person_search("person")]
+    list_select_related = ["standup__team", "person"]

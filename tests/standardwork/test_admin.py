@@ -10,13 +10,21 @@ from roles.models import Layer, Membership
 from standardwork import services
 from standardwork.models import (
     Absence,
+    Action,
     Check,
     CheckEvent,
     Checklist,
+    ControlPoint,
+    Cycle,
+    CycleEvent,
+    Impediment,
     LayerTarget,
+    Measurement,
     MissReason,
     Notice,
     StandardWorkTemplate,
+    Standup,
+    StandupAttendance,
     TemplateItem,
     TemplateVersion,
 )
@@ -80,9 +88,29 @@ def day(root):
     absence = services.absence_record(
         actor=leader, person=leader, start_date=date(2026, 3, 9), end_date=date(2026, 3, 10)
     )
+    standup = Standup.objects.create(team=team, date=MONDAY.date(), starts_at=MONDAY)
+    StandupAttendance.objects.create(standup=standup, person=leader, present=True)
+    cycle = Cycle.objects.create(team=team, title="Shorter stand-ups", created_by=leader)
+    control_point = ControlPoint.objects.create(team=team, name="Calls per day", unit="calls")
     return {
         "leader": leader,
         "template": template,
+        "standup": standup,
+        "standupattendance": standup.attendance.get(),
+        "impediment": Impediment.objects.create(
+            team=team, title="Dialler drops calls", raised_by=leader
+        ),
+        "action": Action.objects.create(
+            team=team, title="Ask IT about the dialler", owner=leader, due_date=MONDAY.date()
+        ),
+        "cycle": cycle,
+        "cycleevent": CycleEvent.objects.create(
+            cycle=cycle, actor=leader, from_phase="plan", to_phase="do"
+        ),
+        "controlpoint": control_point,
+        "measurement": Measurement.objects.create(
+            control_point=control_point, value=42, measured_on=MONDAY.date(), entered_by=leader
+        ),
         "version": template.versions.get(),
         "item": TemplateItem.objects.filter(version__template=template).first(),
         "checklist": checklist,
@@ -105,7 +133,7 @@ def admin_object(day, model_name: str):
         "check": lambda: day["check"],
         "checkevent": lambda: day["event"],
         "notice": lambda: day["notice"],
-    }[model_name]()
+    }.get(model_name, lambda: day[model_name])()
 
 
 # (model, whether the admin adds it); the others are written by services alone.
@@ -120,6 +148,14 @@ ADMIN_PAGES = [
     ("check", False),
     ("checkevent", False),
     ("notice", True),
+    ("standup", False),
+    ("standupattendance", False),
+    ("impediment", False),
+    ("action", False),
+    ("cycle", False),
+    ("cycleevent", False),
+    ("controlpoint", False),
+    ("measurement", False),
 ]
 
 
