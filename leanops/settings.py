@@ -154,6 +154,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standardwork.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),
     },
+    "open-due-standups": {
+        "task": "standardwork.tasks.open_due_standups",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 LOGGING = {

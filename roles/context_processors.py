@@ -22,8 +22,16 @@ def layer_navigation(request) -> dict:
         items.append(("Value streams", reverse("roles:value_stream_list")))
     if Layer.TC in layers:
         items.append(("My teams", reverse("roles:coordinator_home")))
+    if Layer.TC in layers or Layer.TL in layers:
+        items.append(("Stand-ups", reverse("standardwork:standup_list")))
+    if Layer.TC in layers:
+        items.append(("Impediments", reverse("standardwork:impediment_board")))
+    if Layer.VSM in layers:
+        items.append(("Escalations", reverse("standardwork:escalations")))
     if Layer.MC in layers:
         items.append(("Marketing Communication", reverse("roles:marcom_home")))
+    if layers:
+        items.append(("Improvement", reverse("standardwork:improvement")))
     items.append(("Teams", reverse("roles:team_list")))
     if layers or user.is_superuser:
         items.append(("Templates", reverse("standardwork:template_list")))

@@ -1,6 +1,8 @@
 from django.urls import path
 
 from standardwork.views import checklists as views
+from standardwork.views import cycles as cycle_views
+from standardwork.views import standups as standup_views
 
 app_name = "standardwork"
 
@@ -38,9 +40,115 @@ checklist_patterns = [
 ]
 
 # Stand-ups, impediments and actions (standardwork/views/standups.py).
-standup_patterns: list = []
+standup_patterns: list = [
+    path("standups/", standup_views.standup_list, name="standup_list"),
+    path("standups/<int:standup_id>/", standup_views.standup_detail, name="standup_detail"),
+    path("standups/<int:standup_id>/start/", standup_views.standup_start, name="standup_start"),
+    path("standups/<int:standup_id>/end/", standup_views.standup_end, name="standup_end"),
+    path(
+        "standups/<int:standup_id>/attendance/",
+        standup_views.standup_attendance,
+        name="standup_attendance",
+    ),
+    path(
+        "standups/<int:standup_id>/attendance/<int:person_id>/",
+        standup_views.standup_attendance_person,
+        name="standup_attendance_person",
+    ),
+    path("standups/<int:standup_id>/notes/", standup_views.standup_notes, name="standup_notes"),
+    path(
+        "standups/<int:standup_id>/actions/",
+        standup_views.standup_action_create,
+        name="standup_action_create",
+    ),
+    path(
+        "standups/<int:standup_id>/impediments/",
+        standup_views.standup_impediment_raise,
+        name="standup_impediment_raise",
+    ),
+    path(
+        "teams/<int:team_id>/standup/",
+        standup_views.team_standup_today,
+        name="team_standup_today",
+    ),
+    path("teams/<int:team_id>/standups/", standup_views.standup_history, name="standup_history"),
+    path(
+        "teams/<int:team_id>/impediments/",
+        standup_views.team_impediments,
+        name="team_impediments",
+    ),
+    path(
+        "teams/<int:team_id>/impediments/raise/",
+        standup_views.team_impediment_raise,
+        name="team_impediment_raise",
+    ),
+    path("impediments/", standup_views.impediment_board, name="impediment_board"),
+    path(
+        "impediments/<int:impediment_id>/",
+        standup_views.impediment_detail,
+        name="impediment_detail",
+    ),
+    path(
+        "impediments/<int:impediment_id>/start/",
+        standup_views.impediment_start,
+        name="impediment_start",
+    ),
+    path(
+        "impediments/<int:impediment_id>/remove/",
+        standup_views.impediment_remove,
+        name="impediment_remove",
+    ),
+    path(
+        "impediments/<int:impediment_id>/escalate/",
+        standup_views.impediment_escalate,
+        name="impediment_escalate",
+    ),
+    path(
+        "impediments/<int:impediment_id>/answer/",
+        standup_views.impediment_answer,
+        name="impediment_answer",
+    ),
+    path("escalations/", standup_views.escalations, name="escalations"),
+    path(
+        "actions/<int:action_id>/complete/",
+        standup_views.action_complete,
+        name="action_complete",
+    ),
+    path("actions/<int:action_id>/reopen/", standup_views.action_reopen, name="action_reopen"),
+]
 
 # PDCA/SDCA cycles and control points (standardwork/views/cycles.py).
-cycle_patterns: list = []
+cycle_patterns: list = [
+    path("improvement/", cycle_views.improvement_home, name="improvement"),
+    path(
+        "teams/<int:team_id>/improvement/",
+        cycle_views.team_improvement,
+        name="team_improvement",
+    ),
+    path("teams/<int:team_id>/cycles/new/", cycle_views.cycle_start, name="cycle_start"),
+    path(
+        "teams/<int:team_id>/control-points/new/",
+        cycle_views.control_point_create,
+        name="control_point_create",
+    ),
+    path("cycles/<int:cycle_id>/", cycle_views.cycle_detail, name="cycle_detail"),
+    path("cycles/<int:cycle_id>/do/", cycle_views.cycle_do, name="cycle_do"),
+    path("cycles/<int:cycle_id>/actions/", cycle_views.cycle_action_add, name="cycle_action_add"),
+    path("cycles/<int:cycle_id>/check/", cycle_views.cycle_check, name="cycle_check"),
+    path("cycles/<int:cycle_id>/act/", cycle_views.cycle_act, name="cycle_act"),
+    path("cycles/<int:cycle_id>/adopt/", cycle_views.cycle_adopt, name="cycle_adopt"),
+    path("cycles/<int:cycle_id>/close/", cycle_views.cycle_close, name="cycle_close"),
+    path("cycles/<int:cycle_id>/follow-up/", cycle_views.cycle_follow_up, name="cycle_follow_up"),
+    path(
+        "control-points/<int:control_point_id>/",
+        cycle_views.control_point_detail,
+        name="control_point_detail",
+    ),
+    path(
+        "control-points/<int:control_point_id>/measurements/",
+        cycle_views.measurement_record,
+        name="measurement_record",
+    ),
+]
 
 urlpatterns = checklist_patterns + standup_patterns + cycle_patterns

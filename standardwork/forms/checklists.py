@@ -75,13 +75,16 @@ class TemplateItemForm(forms.Form):
     """One item of a standard-work template, as edited before a new version is made."""
 
     title = forms.CharField(max_length=200)
-    cadence = forms.ChoiceField(choices=TemplateItem.Cadence.choices)
+    # Initial values so an untouched blank row stays unchanged and is skipped.
+    cadence = forms.ChoiceField(
+        choices=TemplateItem.Cadence.choices, initial=TemplateItem.Cadence.DAILY
+    )
     weekday = forms.TypedChoiceField(
         choices=[("", "—"), *Weekday.choices], coerce=int, required=False, empty_value=None
     )
     day_of_month = forms.IntegerField(min_value=1, max_value=31, required=False)
     expected_minutes = forms.IntegerField(min_value=1, max_value=480, initial=5)
-    kind = forms.ChoiceField(choices=TemplateItem.Kind.choices)
+    kind = forms.ChoiceField(choices=TemplateItem.Kind.choices, initial=TemplateItem.Kind.DO)
 
     def clean(self):
         cleaned = super().clean()

@@ -42,6 +42,7 @@ from standardwork.forms.checklists import (
 from standardwork.models import Absence, Check, Checklist, StandardWorkTemplate
 from standardwork.selectors import adherence
 from standardwork.selectors import checklists as selectors
+from standardwork.selectors import standups as standup_selectors
 from standardwork.selectors import templates as template_selectors
 from standardwork.services import ItemSpec
 
@@ -75,7 +76,16 @@ def my_standard_work(request):
     """Today's checklist, issued now if the worker has not yet."""
     checklist = services.checklist_issue_today(user=request.user)
     page = selectors.my_standard_work(user=request.user, checklist=checklist)
-    return render(request, PAGE, {"page": page, "today": page.today, "progress": page.progress})
+    return render(
+        request,
+        PAGE,
+        {
+            "page": page,
+            "today": page.today,
+            "progress": page.progress,
+            "my_actions": standup_selectors.my_actions(user=request.user),
+        },
+    )
 
 
 def _row(request, check: Check, *, error: str = "", miss_form: MissForm | None = None):

@@ -1,0 +1,543 @@
+"""Reads for the stand-up page, the impediment boards, the VSM's escalations
+and the owner's actions.
+
+Each selector answers its page in a fixed number of queries, however many
+past stand-ups, impediments and actions the team has: rows are filtered to
+what is live in the database, and the team's people and value streams are
+prefetched once, so roles.policy answers every row without a query.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from roles import policy
+from roles.models import Membership, Team, User, ValueStream
+from standardwork import calendar
+from standardwork.models import (
+    Action,
+    Check,
+    Checklist,
+    Impediment,
+    Measurement,
+    Standup,
+    StandupAttendance,
+    TemplateItem,
+)
+from standardwork.services.standups import (
+    STANDUP_MINUTES,
+    escalation_targets,
+    team_people,
+    team_today,
+)
+
+# Without an earlier stand-up, the agenda shows signals from this far back.
+SIGNALS_LOOKBACK = timedelta(days=7)
+# How many removed impediments and answered escalations a board keeps showing.
+RECENTLY_CLOSED = 20
+
+
+def _teams(viewer: User) -> QuerySet[Team]:
+    """Teams `viewer` may see, with what the policy and the pages read from them."""
+    return (
+        policy.visible_teams(viewer)
+        .filter(kind=Team.Kind.SALES_MARKETING)
+        .select_related("coordinator")
+        .prefetch_related(*_team_prefetches())
+    )
+
+
+def _team_prefetches(prefix: str = "") -> list[Prefetch]:
+    return [
+        Prefetch(
+            f"{prefix}memberships",
+            queryset=Membership.objects.select_related("user").order_by(
+                "role", "user__first_name", "user__last_name"
+            ),
+        ),
+        Prefetch(
+            f"{prefix}value_streams",
+            queryset=ValueStream.objects.select_related("vsm").order_by("name"),
+        ),
+    ]
+
+
+def visible_team(*, viewer: User, team_id: int) -> Team | None:
+    """A sales and marketing team `viewer` may see, with its people and value streams."""
+    return _teams(viewer).filter(pk=team_id).first()
+
+
+def previous_working_day(day: date, working_days) -> date:
+    """The last working day before `day` (a week back at most)."""
+    for back in range(1, 8):
+        earlier = day - timedelta(days=back)
+        if earlier.isoweekday() in working_days:
+            return earlier
+    return day - timedelta(days=1)
+
+
+# --- impediments --------------------------------------------------------------
+
+
+def _impediments() -> QuerySet[Impediment]:
+    return Impediment.objects.select_related(
+        "raised_by", "removed_by", "escalated_by", "escalated_to", "answered_by"
+    )
+
+
+def decorate_impediments(
+    impediments: list[Impediment], *, viewer: User, teams: dict[int, Team], now: datetime
+) -> list[Impediment]:
+    """Age in days (the team's calendar) and what `viewer` may do, set on each row.
+
+    `teams` are the prefetched teams the rows belong to; with them every
+    policy answer below is free.
+    """
+    for impediment in impediments:
+        team = teams[impediment.team_id]
+        impediment.team = team
+        today = team_today(team, now)
+        impediment.age_days = (
+            today - calendar.local_date(impediment.raised_at, team.time_zone)
+        ).days
+        is_removed = impediment.state == Impediment.State.REMOVED
+        impediment.can_change = not is_removed and policy.can_change_impediment(viewer, impediment)
+        impediment.can_escalate = (
+            not is_removed
+            and impediment.escalated_at is None
+            and policy.can_escalate_impediment(viewer, impediment)
+        )
+        impediment.can_answer = (
+            impediment.escalated_at is not None
+            and impediment.answered_at is None
+            and policy.can_answer_escalation(viewer, impediment)
+        )
+        impediment.escalation_targets = escalation_targets(team) if impediment.can_escalate else []
+    return impediments
+
+
+def impediment_card(*, viewer: User, impediment_id: int) -> Impediment | None:
+    """One impediment of a team `viewer` may see, ready for its card; else None."""
+    impediment = (
+        _impediments()
+        .filter(pk=impediment_id, team__in=policy.visible_teams(viewer))
+        .select_related("team", "team__coordinator")
+        .prefetch_related(*_team_prefetches("team__"))
+        .first()
+    )
+    if impediment is None:
+        return None
+    teams = {impediment.team_id: impediment.team}
+    return decorate_impediments([impediment], viewer=viewer, teams=teams, now=timezone.now())[0]
+
+
+@dataclass
+class TeamBoard:
+    team: Team
+    active: list[Impediment]
+    removed: list[Impediment]
+    today: date
+
+
+def team_impediment_board(
+    *, viewer: User, team_id: int, now: datetime | None = None
+) -> TeamBoard | None:
+    """The team's open and in-progress impediments, oldest first, and the last removed."""
+    team = visible_team(viewer=viewer, team_id=team_id)
+    if team is None:
+        return None
+    now = now or timezone.now()
+    teams = {team.pk: team}
+    active = list(
+        _impediments()
+        .filter(team=team)
+        .exclude(state=Impediment.State.REMOVED)
+        .order_by("raised_at", "pk")
+    )
+    removed = list(
+        _impediments()
+        .filter(team=team, state=Impediment.State.REMOVED)
+        .order_by("-removed_at", "-pk")[:RECENTLY_CLOSED]
+    )
+    return TeamBoard(
+        team=team,
+        active=decorate_impediments(active, viewer=viewer, teams=teams, now=now),
+        removed=decorate_impediments(removed, viewer=viewer, teams=teams, now=now),
+        today=team_today(team, now),
+    )
+
+
+@dataclass
+class CoordinatorBoard:
+    teams: list[Team]
+    impediments: list[Impediment]
+
+    def by_team(self) -> list[tuple[Team, list[Impediment]]]:
+        return [
+            (team, [i for i in self.impediments if i.team_id == team.pk]) for team in self.teams
+        ]
+
+
+def coordinator_impediment_board(*, viewer: User, now: datetime | None = None) -> CoordinatorBoard:
+    """Every open or in-progress impediment of the teams `viewer` coordinates, by team."""
+    teams = _teams(viewer).order_by("name")
+    if not viewer.is_superuser:
+        teams = teams.filter(coordinator=viewer)
+    teams = list(teams)
+    by_id = {team.pk: team for team in teams}
+    impediments = list(
+        _impediments()
+        .filter(team_id__in=list(by_id))
+        .exclude(state=Impediment.State.REMOVED)
+        .order_by("raised_at", "pk")
+    )
+    return CoordinatorBoard(
+        teams=teams,
+        impediments=decorate_impediments(
+            impediments, viewer=viewer, teams=by_id, now=now or timezone.now()
+        ),
+    )
+
+
+@dataclass
+class Escalations:
+    waiting: list[Impediment]
+    answered: list[Impediment]
+
+
+def vsm_escalations(*, viewer: User, now: datetime | None = None) -> Escalations:
+    """Impediments escalated to `viewer`, or from teams of value streams `viewer` manages.
+
+    Waiting for an answer first (oldest first), then the latest answered.
+    """
+    now = now or timezone.now()
+    escalated = (
+        _impediments()
+        .filter(escalated_at__isnull=False)
+        .filter(
+            Q(escalated_to=viewer)
+            | Q(team__in=Team.objects.filter(value_streams__vsm=viewer).values("pk"))
+        )
+        .select_related("team", "team__coordinator")
+    )
+    waiting = list(escalated.filter(answered_at__isnull=True).order_by("escalated_at", "pk"))
+    answered = list(
+        escalated.filter(answered_at__isnull=False).order_by("-answered_at", "-pk")[
+            :RECENTLY_CLOSED
+        ]
+    )
+    rows = [*waiting, *answered]
+    # One prefetch for both lists, so the count is the same whichever is empty.
+    prefetch_related_objects([row.team for row in rows], *_team_prefetches())
+    teams = {impediment.team_id: impediment.team for impediment in rows}
+    decorate_impediments(rows, viewer=viewer, teams=teams, now=now)
+    return Escalations(waiting=waiting, answered=answered)
+
+
+# --- actions ------------------------------------------------------------------
+
+
+def mark_overdue(actions: list[Action], *, today: date) -> list[Action]:
+    for action in actions:
+        action.overdue = action.is_overdue(today)
+    return actions
+
+
+def _with_owner_zone(actions: QuerySet[Action]) -> QuerySet[Action]:
+    """Each action with its owner's time zone, in the same query.
+
+    The owner's zone is the one their standard work is issued in (their latest
+    checklist's, as roles.selectors.person_places decided it), else the team's.
+    """
+    latest = Checklist.objects.filter(owner=OuterRef("owner")).order_by("-date")
+    return actions.annotate(
+        owner_zone=Coalesce(Subquery(latest.values("time_zone")[:1]), F("team__time_zone"))
+    )
+
+
+def mark_overdue_for_owner(actions: list[Action], *, now: datetime) -> list[Action]:
+    """Overdue when not done by the owner's own today (a `_with_owner_zone` row)."""
+    for action in actions:
+        action.overdue = action.is_overdue(calendar.local_date(now, action.owner_zone))
+    return actions
+
+
+def my_actions(*, user: User, now: datetime | None = None) -> list[Action]:
+    """`user`'s open actions, soonest due first, overdue ones marked; in one query."""
+    actions = list(
+        _with_owner_zone(Action.objects.filter(owner=user, done_at__isnull=True))
+        .select_related("team")
+        .order_by("due_date", "pk")
+    )
+    for action in actions:
+        action.can_complete = True  # the owner's own
+    return mark_overdue_for_owner(actions, now=now or timezone.now())
+
+
+def action_row(*, viewer: User, action_id: int, now: datetime | None = None) -> Action | None:
+    """One action of a team `viewer` may see, with what its row shows."""
+    action = (
+        _with_owner_zone(Action.objects.filter(pk=action_id, team__in=policy.visible_teams(viewer)))
+        .select_related("team", "owner", "done_by")
+        .prefetch_related(*_team_prefetches("team__"))
+        .first()
+    )
+    if action is not None:
+        action.can_complete = policy.can_complete_action(viewer, action)
+        mark_overdue_for_owner([action], now=now or timezone.now())
+    return action
+
+
+# --- the stand-up -------------------------------------------------------------
+
+
+@dataclass
+class OutOfLimits:
+    """A control point with the measurements flagged since the previous stand-up."""
+
+    control_point: object
+    measurements: list[Measurement] = field(default_factory=list)
+
+
+@dataclass
+class StandupPage:
+    standup: Standup
+    team: Team
+    today: date
+    people: list[User]
+    actions_due: list[Action]
+    actions_new: list[Action]
+    impediments: list[Impediment]
+    out_of_limits: list[OutOfLimits]
+    misses: list[Check]
+    previous_day: date
+    signals_since: date
+    can_log: bool
+    can_raise: bool
+
+    @property
+    def leader(self) -> User | None:
+        for membership in self.team.memberships.all():
+            if membership.role == Membership.Role.LEADER:
+                return membership.user
+        return None
+
+    @property
+    def present_count(self) -> int:
+        return sum(person.present is True for person in self.people)
+
+    @property
+    def is_today(self) -> bool:
+        return self.standup.date == self.today
+
+    @property
+    def ends_at(self) -> datetime | None:
+        started = self.standup.started_at
+        return started + timedelta(minutes=STANDUP_MINUTES) if started else None
+
+
+def _is_missed(check: Check, today: date) -> bool:
+    """Missed, or left open: a weekly or monthly item still in its period is not missed yet."""
+    if check.status == Check.Status.MISSED:
+        return True
+    return check.item.cadence == TemplateItem.Cadence.DAILY or not calendar.same_period(
+        check.item.cadence, check.checklist.date, today
+    )
+
+
+def standup_page(
+    *, viewer: User, standup_id: int, now: datetime | None = None
+) -> StandupPage | None:
+    """The stand-up's agenda from live data, and its log, in nine queries.
+
+    - actions: open and due on or before the stand-up's date (red when overdue),
+      and, apart, those given in this stand-up;
+    - impediments: every one of the team not yet removed, with its age;
+    - control points: measurements flagged out of limits since the previous
+      stand-up (or SIGNALS_LOOKBACK without one);
+    - misses: the previous working day's checks of the TL and members that were
+      missed or left open.
+    """
+    now = now or timezone.now()
+    standup = (
+        Standup.objects.filter(pk=standup_id, team__in=_teams(viewer).values("pk"))
+        .select_related("team", "team__coordinator", "logged_by")
+        .prefetch_related(
+            *_team_prefetches("team__"),
+            Prefetch("attendance", queryset=StandupAttendance.objects.only(
+                "standup_id", "person_id", "present"
+            )),
+        )
+        .first()
+    )  # fmt: skip
+    if standup is None:
+        return None
+    team = standup.team
+    today = team_today(team, now)
+    people = team_people(team)
+    attendance = {row.person_id: row.present for row in standup.attendance.all()}
+    for person in people:
+        person.present = attendance.get(person.pk)
+
+    actions = list(
+        Action.objects.filter(
+            Q(team=team, done_at__isnull=True, due_date__lte=standup.date) | Q(standup=standup)
+        )
+        .select_related("owner", "done_by")
+        .order_by("due_date", "pk")
+    )
+    can_log = policy.can_log_standup(viewer, team)
+    for action in actions:
+        action.team = team
+        action.can_complete = action.owner_id == viewer.pk or can_log
+    mark_overdue(actions, today=standup.date)
+
+    impediments = list(
+        _impediments()
+        .filter(team=team)
+        .filter(~Q(state=Impediment.State.REMOVED) | Q(standup=standup))
+        .order_by("raised_at", "pk")
+    )
+    decorate_impediments(impediments, viewer=viewer, teams={team.pk: team}, now=now)
+
+    previous = (
+        Standup.objects.filter(team=team, date__lt=standup.date)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    since = previous or standup.date - SIGNALS_LOOKBACK
+    out_of_limits: dict[int, OutOfLimits] = {}
+    for measurement in (
+        Measurement.objects.filter(
+            control_point__team=team,
+            control_point__is_active=True,
+            out_of_limits=True,
+            measured_on__gte=since,
+            measured_on__lte=standup.date,
+        )
+        .select_related("control_point")
+        .order_by("control_point__name", "measured_on", "pk")
+    ):
+        out_of_limits.setdefault(
+            measurement.control_point_id, OutOfLimits(measurement.control_point)
+        ).measurements.append(measurement)
+
+    previous_day = previous_working_day(standup.date, team.working_days)
+    checks = (
+        Check.objects.filter(
+            checklist__owner_id__in=[person.pk for person in people],
+            checklist__date=previous_day,
+            status__in=[Check.Status.MISSED, Check.Status.OPEN],
+        )
+        .select_related("checklist", "checklist__owner", "item", "miss_reason")
+        .order_by("position", "pk")
+    )
+    # In the order people stand: the TL first, then the members.
+    order = {person.pk: n for n, person in enumerate(people)}
+    checks = sorted(checks, key=lambda check: order[check.checklist.owner_id])
+    return StandupPage(
+        standup=standup,
+        team=team,
+        today=today,
+        people=people,
+        # An action given in this stand-up is listed once, as new, even when due today.
+        actions_due=[action for action in actions if action.standup_id != standup.pk],
+        actions_new=[a for a in actions if a.standup_id == standup.pk],
+        impediments=impediments,
+        out_of_limits=list(out_of_limits.values()),
+        misses=[check for check in checks if _is_missed(check, standup.date)],
+        previous_day=previous_day,
+        signals_since=since,
+        can_log=can_log,
+        can_raise=policy.can_raise_impediment(viewer, team),
+    )
+
+
+# --- lists --------------------------------------------------------------------
+
+
+@dataclass
+class TeamStandup:
+    team: Team
+    today: date
+    standup: Standup | None
+    open_impediments: int
+
+    @property
+    def works_today(self) -> bool:
+        return self.today.isoweekday() in self.team.working_days
+
+
+def my_standup_teams(*, viewer: User, now: datetime | None = None) -> list[TeamStandup]:
+    """The teams whose stand-up `viewer` logs (as TC or TL), with today's, in two queries."""
+    now = now or timezone.now()
+    teams = Team.objects.filter(kind=Team.Kind.SALES_MARKETING)
+    if not viewer.is_superuser:
+        teams = teams.filter(
+            Q(coordinator=viewer)
+            | Q(memberships__user=viewer, memberships__role=Membership.Role.LEADER)
+        ).distinct()
+    teams = list(
+        teams.annotate(
+            open_impediments=Count(
+                "impediments",
+                filter=~Q(impediments__state=Impediment.State.REMOVED),
+                distinct=True,
+            )
+        ).order_by("name")
+    )
+    todays = {team.pk: team_today(team, now) for team in teams}
+    standups = {
+        (standup.team_id, standup.date): standup
+        for standup in Standup.objects.filter(
+            team_id__in=list(todays), date__in=set(todays.values())
+        )
+    }
+    return [
+        TeamStandup(
+            team=team,
+            today=todays[team.pk],
+            standup=standups.get((team.pk, todays[team.pk])),
+            open_impediments=team.open_impediments,
+        )
+        for team in teams
+    ]
+
+
+def _count(queryset: QuerySet) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("standup_id").annotate(n=Count("pk")).values("n"),
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def standup_history(*, team: Team) -> QuerySet[Standup]:
+    """Past and today's stand-ups, newest first, with what each one logged (paginate it)."""
+    return (
+        Standup.objects.filter(team=team)
+        .select_related("logged_by")
+        .annotate(
+            present=_count(StandupAttendance.objects.filter(standup=OuterRef("pk"), present=True)),
+            recorded=_count(StandupAttendance.objects.filter(standup=OuterRef("pk"))),
+            actions_given=_count(Action.objects.filter(standup=OuterRef("pk"))),
+            impediments_raised=_count(Impediment.objects.filter(standup=OuterRef("pk"))),
+        )
+        .order_by("-date")
+    )
