@@ -15,6 +15,7 @@ from django.db import transaction
 from roles.demo import ADMIN, ADMIN_USERNAME, PEOPLE, PUMPS, TEAMS, DemoError, organisation_seed
 from roles.models import User
 from standardwork.demo import DemoStandardWork, standard_work_seed
+from standardwork.demo_rhythm import RhythmSummary, rhythm_seed
 
 DEMO_PASSWORD = "leanops-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -44,12 +45,14 @@ class Command(BaseCommand):
             with transaction.atomic():
                 organisation = organisation_seed(password=DEMO_PASSWORD)
                 standard_work = standard_work_seed(organisation=organisation)
+                rhythm = rhythm_seed(organisation=organisation)
         except DemoError as error:
             raise CommandError(str(error)) from error
         except (ValidationError, PermissionDenied) as error:
             raise CommandError(f"The demo could not be built: {error}") from error
         self._report_organisation(organisation.created)
         self._report_standard_work(standard_work, seconds=time.monotonic() - started)
+        self._report_rhythm(rhythm)
         self._report_logins()
 
     def _report_organisation(self, created: int) -> None:
@@ -83,6 +86,21 @@ class Command(BaseCommand):
                     f"({seconds:.1f} s)."
                 )
             )
+
+    def _report_rhythm(self, rhythm: RhythmSummary | None) -> None:
+        if rhythm is None:
+            self.stdout.write(
+                self.style.SUCCESS("Stand-ups and improvement work already in place.")
+            )
+            return
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Rhythm: {rhythm.standups} stand-ups, {rhythm.actions} actions, "
+                f"{rhythm.impediments} impediments ({rhythm.escalations} escalated), "
+                f"{rhythm.cycles} PDCA cycles, "
+                f"{rhythm.measurements} control-point measurements."
+            )
+        )
 
     def _report_logins(self) -> None:
         pumps_teams = " and ".join(spec.name for spec in TEAMS[:2])
