@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from leanops.forms import form_apply_service
 from roles import policy, selectors, services
 from roles.forms import TeamSettingsForm, ValueStreamSettingsForm
 from roles.models import Layer, Team, ValueStream
@@ -52,19 +52,6 @@ def team_detail(request, team_id: int):
     )
 
 
-def _apply_service(form, call):
-    """Run a service; a ValidationError it raises lands on the form's fields."""
-    try:
-        return call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_edit(request, team_id: int):
@@ -74,7 +61,7 @@ def team_edit(request, team_id: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         value_streams = list(data.pop("value_streams"))
-        updated = _apply_service(
+        updated = form_apply_service(
             form,
             lambda: services.team_update(
                 actor=request.user, team=team, value_streams=value_streams, **data
@@ -146,7 +133,7 @@ def value_stream_edit(request, value_stream_id: int):
         request.POST or None, instance=ValueStream.objects.get(pk=value_stream.pk)
     )
     if request.method == "POST" and form.is_valid():
-        updated = _apply_service(
+        updated = form_apply_service(
             form,
             lambda: services.value_stream_update(
                 actor=request.user, value_stream=value_stream, **form.cleaned_data

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from leanops.forms import form_add_service_errors, form_apply_service
 from roles import policy
 from roles import selectors as roles_selectors
 from roles.models import Team, User, ValueStream
@@ -203,11 +204,7 @@ def check_miss(request, check_id: int):
         except PermissionDenied as error:
             return _refused(request, error)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for name, errors in error.error_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             if request.htmx:
                 return _row(request, check)
@@ -499,19 +496,6 @@ def team_adherence(request, team_id: int):
 # --- templates ----------------------------------------------------------------
 
 
-def _apply(form, call):
-    """Run a service; a ValidationError it raises lands on the form."""
-    try:
-        return call()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return None
-
-
 def _scope_kwargs(scope: str) -> dict:
     kind, _, pk = scope.partition(":")
     if kind == "team":
@@ -586,7 +570,7 @@ def template_edit(request, template_id: int):
     head_form = TemplateReviseForm(request.POST or None)
     formset = TemplateItemFormSet(request.POST or None, initial=_items_initial(template))
     if request.method == "POST" and head_form.is_valid() and formset.is_valid():
-        version = _apply(
+        version = form_apply_service(
             head_form,
             lambda: services.template_revise(
                 actor=request.user,
@@ -621,7 +605,7 @@ def template_create(request):
     formset = TemplateItemFormSet(request.POST or None)
     if request.method == "POST" and head_form.is_valid() and formset.is_valid():
         data = head_form.cleaned_data
-        template = _apply(
+        template = form_apply_service(
             head_form,
             lambda: services.template_create(
                 actor=request.user,
@@ -652,7 +636,7 @@ def absence_list(request):
     form = AbsenceForm(request.POST or None, people=people, initial={"person": request.user})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        absence = _apply(
+        absence = form_apply_service(
             form,
             lambda: services.absence_record(
                 actor=request.user,

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from leanops.forms import form_add_service_errors, form_apply_service
 from roles import policy
 from roles.models import Team
 from standardwork import xmr
@@ -57,23 +58,6 @@ def _refused(request, error: PermissionDenied) -> HttpResponse:
         {"message": str(error) or "You do not have access to this."},
         status=403,
     )
-
-
-def _apply(form, call):
-    """Run a service; a ValidationError it raises lands at the form's field or on top."""
-    try:
-        return call()
-    except ValidationError as error:
-        _add_errors(form, error)
-        return None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible_team(request, team_id: int) -> Team:
@@ -135,7 +119,7 @@ def cycle_start(request, team_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            cycle = _apply(
+            cycle = form_apply_service(
                 form,
                 lambda: services.cycle_start(
                     actor=request.user,
@@ -274,7 +258,7 @@ def _step(
             elif hasattr(form, "forms"):  # a formset: its errors go above its forms
                 form.non_form_errors().extend(error.messages)
             else:
-                _add_errors(form, error)
+                form_add_service_errors(form, error)
         else:
             if answer is not None:
                 return answer(result)
@@ -494,7 +478,7 @@ def cycle_adopt(request, cycle_id: int):
     )
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
         try:
-            version = _apply(
+            version = form_apply_service(
                 form,
                 lambda: services.cycle_adopt(
                     actor=request.user,
@@ -547,7 +531,7 @@ def control_point_create(request, team_id: int):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            control_point = _apply(
+            control_point = form_apply_service(
                 form,
                 lambda: services.control_point_create(
                     actor=request.user,
@@ -611,7 +595,7 @@ def measurement_record(request, control_point_id: int):
     form = _measurement_form(control_point, request.POST)
     if form.is_valid():
         try:
-            measurement = _apply(
+            measurement = form_apply_service(
                 form,
                 lambda: services.measurement_record(
                     actor=request.user,
