@@ -8,6 +8,8 @@ import calendar
 import zoneinfo
 from datetime import date, datetime, timedelta
 
+from django.utils import timezone
+
 from standardwork.models import TemplateItem
 
 
@@ -64,3 +66,8 @@ def same_period(item_cadence: str, issued: date, today: date) -> bool:
     return period_start(item_cadence, issued) == period_start(item_cadence, today) and (
         issued <= today
     )
+
+
+def team_today(team, now: datetime | None = None) -> date:
+    """The team's local date now (or at `now`)."""
+    return local_date(now or timezone.now(), team.time_zone)

@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from roles import policy
 from roles.models import Team, User
-from standardwork import calendar, xmr
+from standardwork import xmr
+from standardwork.calendar import team_today
 from standardwork.models import (
     Action,
     ControlPoint,
@@ -87,17 +88,13 @@ class ActionSpec:
     due_date: date
 
 
-def team_people(team: Team) -> QuerySet[User]:
+def action_owners(team: Team) -> QuerySet[User]:
     """Who may own a cycle's action: the team's members, its TL and its TC."""
     return User.objects.filter(
         pk__in=User.objects.filter(Q(memberships__team=team) | Q(coordinated_teams=team)).values(
             "pk"
         )
     ).order_by("first_name", "last_name", "username")
-
-
-def team_today(team: Team, now: datetime | None = None) -> date:
-    return calendar.local_date(now or timezone.now(), team.time_zone)
 
 
 def _event(
@@ -262,7 +259,7 @@ def cycle_do(
     if not specs:
         raise ValidationError({"actions": "Add at least one action to do."})
     today = team_today(cycle.team, now)
-    people = set(team_people(cycle.team).values_list("pk", flat=True))
+    people = set(action_owners(cycle.team).values_list("pk", flat=True))
     rows = [
         _action(cycle=cycle, actor=actor, spec=spec, today=today, people=people) for spec in specs
     ]
@@ -285,7 +282,7 @@ def cycle_action_add(
             f"Actions are added in Do; this cycle is in {cycle.get_phase_display()}.",
             code="transition",
         )
-    people = set(team_people(cycle.team).values_list("pk", flat=True))
+    people = set(action_owners(cycle.team).values_list("pk", flat=True))
     row = _action(
         cycle=cycle, actor=actor, spec=action, today=team_today(cycle.team, now), people=people
     )

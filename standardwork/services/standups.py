@@ -20,6 +20,7 @@ from django.utils import timezone
 from roles import policy
 from roles.models import Membership, Team, User, ValueStream
 from standardwork import calendar
+from standardwork.calendar import team_today
 from standardwork.models import Action, Impediment, Notice, Standup, StandupAttendance
 
 # A stand-up opens this long before it starts, so its agenda is ready.
@@ -45,10 +46,6 @@ def _team_prefetches(prefix: str = "") -> list[Prefetch]:
         Prefetch(f"{prefix}memberships", queryset=Membership.objects.select_related("user")),
         Prefetch(f"{prefix}value_streams", queryset=ValueStream.objects.select_related("vsm")),
     ]
-
-
-def team_today(team: Team, now: datetime | None = None) -> date:
-    return calendar.local_date(now or timezone.now(), team.time_zone)
 
 
 def standup_starts_at(team: Team, day: date) -> datetime:

@@ -154,7 +154,7 @@ def _page_or_404(request, cycle_id: int) -> selectors.CyclePage:
 def _step_forms(page: selectors.CyclePage, today) -> dict:
     """Unbound forms of the step the cycle is at."""
     cycle = page.cycle
-    people = services.team_people(cycle.team)
+    people = services.action_owners(cycle.team)
     if cycle.phase == Phase.PLAN:
         return {
             "actions_formset": ActionFormSet(
@@ -283,7 +283,7 @@ def cycle_do(request, cycle_id: int):
             request.POST,
             prefix="actions",
             form_kwargs={
-                "people": services.team_people(page.cycle.team),
+                "people": services.action_owners(page.cycle.team),
                 "today": services.team_today(page.cycle.team),
             },
         )
@@ -310,7 +310,7 @@ def cycle_action_add(request, cycle_id: int):
         return ActionForm(
             request.POST,
             prefix="action",
-            people=services.team_people(page.cycle.team),
+            people=services.action_owners(page.cycle.team),
             today=services.team_today(page.cycle.team),
         )
 
