@@ -131,10 +131,21 @@ def _pareto(counter: Counter) -> list[ParetoRow]:
     return rows
 
 
-def adherence_report(*, people: list[User], start: date, end: date, today: date) -> AdherenceReport:
-    """Adherence of `people` over [start, end] as of `today`, in four queries."""
+def adherence_report(
+    *,
+    people: list[User],
+    start: date,
+    end: date,
+    today: date,
+    places: dict[int, PersonPlace] | None = None,
+) -> AdherenceReport:
+    """Adherence of `people` over [start, end] as of `today`, in four queries.
+
+    Pass `places` when the caller already read them (to find `today`).
+    """
     ids = [person.pk for person in people]
-    places = person_places(user_ids=ids)
+    if places is None:
+        places = person_places(user_ids=ids)
     targets = _targets()
     rows = (
         Check.objects.filter(checklist__owner_id__in=ids, checklist__date__range=(start, end))

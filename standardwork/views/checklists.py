@@ -29,6 +29,7 @@ from leanops.forms import form_add_service_errors, form_apply_service
 from roles import policy
 from roles import selectors as roles_selectors
 from roles.models import Team, User, ValueStream
+from roles.selectors import person_places
 from standardwork import calendar, services
 from standardwork.forms.checklists import (
     AbsenceForm,
@@ -440,13 +441,17 @@ def person_adherence(request, person_id: int):
     person = get_object_or_404(User, pk=person_id)
     if not policy.can_view_person(request.user, person):
         raise Http404("No such person.")
-    today = services.person_today(person)
+    # One read of the person's calendar serves both today's date and the report.
+    places = person_places(user_ids=[person.pk])
+    place = places.get(person.pk)
+    today = calendar.local_date(timezone.now(), place.time_zone if place else "UTC")
     week_start = _week_from_query(request, today)
     report = adherence.adherence_report(
         people=[person],
         start=week_start - timedelta(weeks=TREND_WEEKS - 1),
         end=week_start + timedelta(days=6),
         today=today,
+        places=places,
     )
     row = report.people[0]
     week_days = [(day, tally) for day, tally in row.by_day.items() if day >= week_start]
