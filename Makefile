@@ -7,7 +7,7 @@ VENV := .venv
 export UV_LINK_MODE := copy
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test test-clock lint format bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -22,6 +22,21 @@ run: install
 
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The suite runs on a fixed clock (tests/conftest.py). This runs it again at
+# other instants, on SQLite: a Saturday, a Monday, the mornings clocks change
+# in Europe and the United States (spring and autumn), and 23:30 in London and
+# in New York. A test that depends on the day it runs fails here.
+CLOCK_INSTANTS := 2026-11-28T12:00:00+00:00 2026-11-30T08:00:00+00:00 \
+	2026-03-29T01:30:00+00:00 2026-03-08T07:30:00+00:00 2026-11-01T06:30:00+00:00 \
+	2026-11-25T23:30:00+00:00 2026-07-15T03:30:00+00:00
+test-clock: install
+	@for now in $(CLOCK_INSTANTS); do \
+		echo "== LEANOPS_TEST_NOW=$$now"; \
+		env -u DATABASE_URL -u CELERY_BROKER_URL LEANOPS_TEST_NOW=$$now \
+			$(VENV)/bin/pytest -q -m "not e2e and not worker" $(PYTEST_ARGS) \
+			|| exit 1; \
+	done
 
 lint: install
 	$(VENV)/bin/ruff check .

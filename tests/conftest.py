@@ -1,6 +1,32 @@
+import os
+from datetime import datetime
+
 import pytest
+import time_machine
 
 from leanops.celery import app as celery_app
+
+# The suite's clock. Every test runs at this instant (ticking forward from it),
+# never at the machine's own time, so a test that depends on today passes on
+# any day at any hour. CI runs the suite again with LEANOPS_TEST_NOW set to a
+# Saturday, a Monday, the days clocks change in Europe and the United States
+# and 23:30 in a team's zone (see .ci/run), which proves that no test depends
+# on the one instant chosen here.
+DEFAULT_TEST_NOW = "2026-11-25T10:00:00+00:00"  # a Wednesday, 10:00 in London
+
+
+def test_now() -> datetime:
+    return datetime.fromisoformat(os.environ.get("LEANOPS_TEST_NOW") or DEFAULT_TEST_NOW)
+
+
+test_now.__test__ = False  # a helper, not a test
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Time starts at the suite's fixed instant in every test and ticks from there."""
+    with time_machine.travel(test_now(), tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -210,6 +210,8 @@ def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
             layer = Layer.MEMBER
         checklist = person.board_checklists[0] if person.board_checklists else None
         checks = list(checklist.checks.all()) if checklist is not None else []
+        if not checks:
+            checklist = None  # an empty checklist only records that nothing was due
         for check in checks:
             check.colour = board_colour(check)
         rows.append(

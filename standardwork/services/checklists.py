@@ -276,9 +276,9 @@ def _issue(*, place: PersonPlace, day: date, items: list[TemplateItem]) -> Check
 
     The unique (owner, date) constraint decides between two issuers racing:
     the one that creates the checklist adds its checks; the other finds it.
+    With no items the checklist is still created, empty: it records that the
+    day was reconciled, so the page does not look again on every visit.
     """
-    if not items:
-        return None
     with transaction.atomic():
         checklist, created = Checklist.objects.get_or_create(
             owner_id=place.user_id, date=day, defaults={"time_zone": place.time_zone}
@@ -345,7 +345,8 @@ def checklists_issue_due(*, now: datetime | None = None) -> int:
             if day.isoweekday() in place.working_days and day not in absent[user_id]:
                 items = _due_items(templates, place, day)
                 if items and not Checklist.objects.filter(owner_id=user_id, date=day).exists():
-                    issued += _issue(place=place, day=day, items=items) is not None
+                    _issue(place=place, day=day, items=items)
+                    issued += 1
             day += timedelta(days=1)
     return issued
 

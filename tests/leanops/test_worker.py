@@ -72,6 +72,8 @@ def test_real_worker_runs_a_task_and_its_effect_is_in_the_database(tmp_path):
         heartbeat = Heartbeat.objects.filter(name=marker).first()
         assert heartbeat is not None, log.read_text()[-3000:]
         assert heartbeat.hostname != ""
+        # The row came from the worker we started, which is still serving.
+        assert worker.poll() is None, log.read_text()[-3000:]
     finally:
         worker.terminate()
         try:
@@ -79,4 +81,8 @@ def test_real_worker_runs_a_task_and_its_effect_is_in_the_database(tmp_path):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
-    assert worker.returncode is not None
+    # The worker logged the task as run by it, and shut down warmly on SIGTERM.
+    output = log.read_text()
+    assert "Task leanops.tasks.heartbeat[" in output
+    assert " succeeded in " in output, output[-3000:]
+    assert worker.returncode == 0, output[-3000:]

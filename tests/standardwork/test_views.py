@@ -357,7 +357,10 @@ def test_ticking_an_item_of_another_day_shows_the_message_and_writes_nothing(cli
     )
     before = snapshot(check)
     client.force_login(org.leader)
-    message = f"That item is from {yesterday:%A %d %B}; only today&#x27;s can be changed."
+    message = (
+        f"That item is from {yesterday:%A} {yesterday.day} {yesterday:%B}; "
+        "only today&#x27;s can be changed."
+    )
 
     inline = client.post(url("check_tick", check.pk), **HTMX)
     plain = client.post(url("check_tick", check.pk), follow=True)
