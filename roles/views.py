@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from leanops.forms import form_apply_service
+from leanops.base.forms import form_apply_service
 from roles import policy, selectors, services
 from roles.forms import TeamSettingsForm, ValueStreamSettingsForm
 from roles.models import Layer, Team, ValueStream

@@ -1,4 +1,4 @@
-"""Form helpers every app's views share (leanops wires the apps; no domain here)."""
+"""Form helpers every app's views share: ground floor, imports no app."""
 
 from collections.abc import Callable
 from typing import TypeVar

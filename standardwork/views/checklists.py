@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from leanops.forms import form_add_service_errors, form_apply_service
+from leanops.base.forms import form_add_service_errors, form_apply_service
 from roles import policy
 from roles import selectors as roles_selectors
 from roles.models import Team, User, ValueStream

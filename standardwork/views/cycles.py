@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from leanops.forms import form_add_service_errors, form_apply_service
+from leanops.base.forms import form_add_service_errors, form_apply_service
 from roles import policy
 from roles.models import Team
 from standardwork import xmr
