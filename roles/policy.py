@@ -113,148 +113,33 @@ def require(allowed: bool, message: str = "You do not have access to this.") -> 
         raise PermissionDenied(message)
 
 
-def verifiable_people(user: User) -> QuerySet[User]:
-    """The layer below, whose standard work `user` verifies (DOMAIN.md, layered).
-
-    A TC verifies the TLs and members of their teams; a VSM the TCs and TLs of
-    the teams in their value stream.
-    """
-    if not user.is_authenticated:
-        return User.objects.none()
-    leader = Membership.Role.LEADER
-    ids = User.objects.filter(
-        Q(memberships__team__coordinator=user)
-        | Q(memberships__role=leader, memberships__team__value_streams__vsm=user)
-        | Q(coordinated_teams__value_streams__vsm=user)
-    ).values("pk")
-    return User.objects.filter(pk__in=ids).exclude(pk=user.pk)
-
-
-def can_verify(verifier: User, person: User) -> bool:
-    return verifiable_people(verifier).filter(pk=person.pk).exists()
-
-
-def can_view_team_work(user: User, team: Team) -> bool:
-    """Team-level standard-work results: its TL, its TC and the VSM above it."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or team.coordinator_id == user.pk:
-        return True
-    if Membership.objects.filter(team=team, user=user, role=Membership.Role.LEADER).exists():
-        return True
-    return team.value_streams.filter(vsm=user).exists()
-
-
-# --- the daily accountability rhythm (stand-ups, impediments, actions) ---------
+# --- the organisation's predicates, for the apps' own rules -------------------
 #
-# These answer from the team's `memberships` and `value_streams`: a page that
-# lists many rows prefetches them once and every row is answered without a
-# query; a single object costs at most one.
+# Each answers from the team's `memberships` and `value_streams` as loaded: a
+# page that lists many rows prefetches them once and every row is answered
+# without a query; a single team costs at most one query each.
 
 
-def _is_team_leader(user: User, team: Team) -> bool:
+def leads_team(user: User, team: Team) -> bool:
+    """`user` is the Team Leader of `team`."""
     return any(
         membership.user_id == user.pk and membership.role == Membership.Role.LEADER
         for membership in team.memberships.all()
     )
 
 
-def _is_vsm_of_team(user: User, team: Team) -> bool:
+def in_team(user: User, team: Team) -> bool:
+    """`user` is a member or the Team Leader of `team`, or its Team Coordinator."""
+    return team.coordinator_id == user.pk or any(
+        membership.user_id == user.pk for membership in team.memberships.all()
+    )
+
+
+def coordinates_team(user: User, team: Team) -> bool:
+    """`user` is the Team Coordinator of `team`."""
+    return team.coordinator_id == user.pk
+
+
+def is_vsm_above(user: User, team: Team) -> bool:
+    """`user` is the VSM of a value stream `team` serves."""
     return any(value_stream.vsm_id == user.pk for value_stream in team.value_streams.all())
-
-
-def can_log_standup(user: User, team: Team) -> bool:
-    """The team's TC logs its stand-up; its TL heads it and may log too."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or team.coordinator_id == user.pk or _is_team_leader(user, team)
-
-
-def can_raise_impediment(user: User, team: Team) -> bool:
-    """Anyone in the team: its members, its TL and its TC."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser or team.coordinator_id == user.pk:
-        return True
-    return any(membership.user_id == user.pk for membership in team.memberships.all())
-
-
-def can_change_impediment(user: User, impediment) -> bool:
-    """The team's TC owns its impediments; the VSM above may also move them on."""
-    if not user.is_authenticated:
-        return False
-    team = impediment.team
-    return user.is_superuser or team.coordinator_id == user.pk or _is_vsm_of_team(user, team)
-
-
-def can_escalate_impediment(user: User, impediment) -> bool:
-    """Only the owner of the impediment, the team's TC, escalates it."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or impediment.team.coordinator_id == user.pk
-
-
-def can_answer_escalation(user: User, impediment) -> bool:
-    """The VSM it was escalated to, while they manage a value stream the team serves."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return impediment.escalated_to_id == user.pk and _is_vsm_of_team(user, impediment.team)
-
-
-def can_assign_action(user: User, team: Team) -> bool:
-    """Actions for a team are given by its TC, its TL or the VSM above it."""
-    return can_log_standup(user, team) or (user.is_authenticated and _is_vsm_of_team(user, team))
-
-
-def can_complete_action(user: User, action) -> bool:
-    """The owner ticks their action off; the team's TC or TL may do it for them."""
-    if not user.is_authenticated:
-        return False
-    return user.pk == action.owner_id or can_log_standup(user, action.team)
-
-
-# --- improvement: PDCA/SDCA cycles and control points -------------------------
-
-
-def _in_team(user: User, team: Team) -> bool:
-    """A member or the Team Leader of `team`, or its Team Coordinator."""
-    return (
-        team.coordinator_id == user.pk or Membership.objects.filter(team=team, user=user).exists()
-    )
-
-
-def _leads_team(user: User, team: Team) -> bool:
-    """The Team Leader or Team Coordinator of `team`, or the VSM above it."""
-    return (
-        team.coordinator_id == user.pk
-        or Membership.objects.filter(team=team, user=user, role=Membership.Role.LEADER).exists()
-        or team.value_streams.filter(vsm=user).exists()
-    )
-
-
-def can_move_cycle(user: User, team: Team) -> bool:
-    """Start a cycle and move it through its phases: the team's members, TL and TC."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or _in_team(user, team)
-
-
-def can_adopt_cycle(user: User, team: Team) -> bool:
-    """Adopt a cycle's result as the new standard: the team's TL or TC, or its VSM."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or _leads_team(user, team)
-
-
-def can_manage_control_points(user: User, team: Team) -> bool:
-    """Add a control point to a team or its cycle: its TL or TC, or its VSM."""
-    return can_adopt_cycle(user, team)
-
-
-def can_record_measurement(user: User, team: Team) -> bool:
-    """Enter a control point's value: anyone in the team, its TC and its VSM."""
-    if not user.is_authenticated:
-        return False
-    return user.is_superuser or _in_team(user, team) or _leads_team(user, team)

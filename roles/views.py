@@ -47,7 +47,6 @@ def team_detail(request, team_id: int):
         {
             "team": team,
             "can_manage": policy.can_manage_team(request.user, team),
-            "can_view_work": policy.can_view_team_work(request.user, team),
         },
     )
 
@@ -96,7 +95,6 @@ def marcom_home(request):
         {
             "team": department,
             "can_manage": policy.can_manage_team(request.user, department),
-            "can_view_work": policy.can_view_team_work(request.user, department),
         },
     )
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 
-from roles import policy
+from roles import policy as organisation
 from roles.models import Team, User
 from standardwork import calendar, xmr
 from standardwork.models import (
@@ -33,7 +33,7 @@ CLOSED_CYCLES_SHOWN = 20
 def improvement_teams(*, user: User) -> QuerySet[Team]:
     """Teams whose improvement work `user` sees, with their open cycles and control points."""
     return (
-        policy.visible_teams(user)
+        organisation.visible_teams(user)
         .filter(kind=Team.Kind.SALES_MARKETING)
         .annotate(
             open_cycles=Count("cycles", filter=~Q(cycles__phase=Cycle.Phase.CLOSED), distinct=True),
@@ -108,7 +108,7 @@ class TeamImprovement:
 
 def team_improvement(*, user: User, team_id: int) -> TeamImprovement | None:
     """A team's open cycles, its latest closed ones and its control points; None if unseen."""
-    team = policy.visible_teams(user).filter(pk=team_id).first()
+    team = organisation.visible_teams(user).filter(pk=team_id).first()
     if team is None:
         return None
     cycles = Cycle.objects.filter(team=team).select_related("standard")
@@ -150,7 +150,7 @@ def cycle_detail(*, user: User, cycle_id: int) -> CyclePage | None:
     """One cycle with its actions, history, control points (results since Do) and the
     standard-work versions it made; None if it does not exist or `user` may not see it."""
     cycle = (
-        Cycle.objects.filter(pk=cycle_id, team__in=policy.visible_teams(user).values("pk"))
+        Cycle.objects.filter(pk=cycle_id, team__in=organisation.visible_teams(user).values("pk"))
         .select_related("team", "standard", "created_by", "follow_up", "follows")
         .prefetch_related(
             Prefetch("actions", queryset=Action.objects.select_related("owner")),
@@ -254,7 +254,7 @@ def control_point_detail(*, user: User, control_point_id: int) -> ControlPointPa
     """
     control_point = (
         ControlPoint.objects.filter(
-            pk=control_point_id, team__in=policy.visible_teams(user).values("pk")
+            pk=control_point_id, team__in=organisation.visible_teams(user).values("pk")
         )
         .select_related("team", "team__coordinator", "cycle", "created_by")
         .first()

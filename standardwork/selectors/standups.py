@@ -24,9 +24,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from roles import policy
+from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
-from standardwork import calendar
+from standardwork import calendar, policy
 from standardwork.models import (
     Action,
     Check,
@@ -53,7 +53,7 @@ RECENTLY_CLOSED = 20
 def _teams(viewer: User) -> QuerySet[Team]:
     """Teams `viewer` may see, with what the policy and the pages read from them."""
     return (
-        policy.visible_teams(viewer)
+        organisation.visible_teams(viewer)
         .filter(kind=Team.Kind.SALES_MARKETING)
         .select_related("coordinator")
         .prefetch_related(*_team_prefetches())
@@ -133,7 +133,7 @@ def impediment_card(*, viewer: User, impediment_id: int) -> Impediment | None:
     """One impediment of a team `viewer` may see, ready for its card; else None."""
     impediment = (
         _impediments()
-        .filter(pk=impediment_id, team__in=policy.visible_teams(viewer))
+        .filter(pk=impediment_id, team__in=organisation.visible_teams(viewer))
         .select_related("team", "team__coordinator")
         .prefetch_related(*_team_prefetches("team__"))
         .first()
@@ -290,7 +290,9 @@ def my_actions(*, user: User, now: datetime | None = None) -> list[Action]:
 def action_row(*, viewer: User, action_id: int, now: datetime | None = None) -> Action | None:
     """One action of a team `viewer` may see, with what its row shows."""
     action = (
-        _with_owner_zone(Action.objects.filter(pk=action_id, team__in=policy.visible_teams(viewer)))
+        _with_owner_zone(
+            Action.objects.filter(pk=action_id, team__in=organisation.visible_teams(viewer))
+        )
         .select_related("team", "owner", "done_by")
         .prefetch_related(*_team_prefetches("team__"))
         .first()

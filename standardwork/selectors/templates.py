@@ -2,39 +2,22 @@
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from roles import policy
-from roles.models import Team, User, ValueStream
+from roles import policy as organisation
+from roles.models import User, ValueStream
+from standardwork import policy
 from standardwork.models import StandardWorkTemplate, TemplateItem, TemplateVersion
-
-
-def editable_teams(user: User) -> QuerySet[Team]:
-    """Teams whose standard work `user` may change: their VSM's and their TC's."""
-    if user.is_superuser:
-        return Team.objects.all()
-    return Team.objects.filter(
-        Q(pk__in=policy.managed_teams(user).values("pk")) | Q(coordinator=user)
-    ).distinct()
-
-
-def can_edit_template(user: User, template: StandardWorkTemplate) -> bool:
-    if user.is_superuser:
-        return True
-    if template.team_id:
-        return editable_teams(user).filter(pk=template.team_id).exists()
-    if template.value_stream_id:
-        return policy.managed_value_streams(user).filter(pk=template.value_stream_id).exists()
-    return False
 
 
 def template_scopes(user: User) -> list[tuple[str, str]]:
     """The scopes `user` may create a template for, as form choices."""
     scopes = [("all", "Everyone in the layer")] if user.is_superuser else []
     value_streams = (
-        ValueStream.objects.all() if user.is_superuser else policy.managed_value_streams(user)
+        ValueStream.objects.all() if user.is_superuser else organisation.managed_value_streams(user)
     )
     scopes += [(f"vs:{vs.pk}", f"Value stream: {vs.name}") for vs in value_streams.order_by("name")]
     scopes += [
-        (f"team:{team.pk}", f"Team: {team.name}") for team in editable_teams(user).order_by("name")
+        (f"team:{team.pk}", f"Team: {team.name}")
+        for team in policy.editable_teams(user).order_by("name")
     ]
     return scopes
 
@@ -46,8 +29,8 @@ def _visible_templates(user: User) -> QuerySet[StandardWorkTemplate]:
         return templates
     return templates.filter(
         Q(team__isnull=True, value_stream__isnull=True)
-        | Q(team__in=policy.visible_teams(user).values("pk"))
-        | Q(value_stream__in=policy.visible_value_streams(user).values("pk"))
+        | Q(team__in=organisation.visible_teams(user).values("pk"))
+        | Q(value_stream__in=organisation.visible_value_streams(user).values("pk"))
     )
 
 

@@ -19,10 +19,10 @@ from django.db.models import Max, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from roles import policy
-from roles.models import Layer, User
+from roles import policy as organisation
+from roles.models import Layer, Team, User, ValueStream
 from roles.selectors import PersonPlace, person_places
-from standardwork import calendar
+from standardwork import calendar, policy
 from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
 from standardwork.models import (
     Absence,
@@ -62,21 +62,12 @@ class ItemSpec:
     day_of_month: int | None = None
 
 
-def _require_template_editor(actor: User, *, team=None, value_stream=None) -> None:
-    if actor.is_superuser:
-        return
-    if team is not None:
-        policy.require(
-            policy.can_manage_team(actor, team) or team.coordinator_id == actor.pk,
-            "Only the team's coordinator or VSM changes its standard work.",
-        )
-    elif value_stream is not None:
-        policy.require(
-            policy.can_manage_value_stream(actor, value_stream),
-            "Only the value stream's VSM changes its standard work.",
-        )
-    else:
-        policy.require(False, "Only an administrator changes standard work for a whole layer.")
+def _require_template_editor(
+    actor: User, *, team: Team | None = None, value_stream: ValueStream | None = None
+) -> None:
+    refusal = policy.template_editor_refusal(actor, team=team, value_stream=value_stream)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 def _version_create(
@@ -165,7 +156,7 @@ def layer_target_percent(layer: str) -> int:
 
 @transaction.atomic
 def layer_target_set(*, actor: User, layer: str, target_percent: int) -> LayerTarget:
-    policy.require(actor.is_superuser, "Only an administrator changes a layer's target.")
+    organisation.require(actor.is_superuser, "Only an administrator changes a layer's target.")
     target, _ = LayerTarget.objects.select_for_update().get_or_create(
         layer=layer, defaults={"target_percent": DEFAULT_TARGETS[Layer(layer)]}
     )
@@ -206,8 +197,8 @@ def standard_defaults_ensure() -> None:
 def absence_record(
     *, actor: User, person: User, start_date: date, end_date: date, reason: str = "leave"
 ) -> Absence:
-    policy.require(
-        actor.pk == person.pk or policy.can_view_person(actor, person),
+    organisation.require(
+        actor.pk == person.pk or organisation.can_view_person(actor, person),
         "You can record leave only for yourself or the people you lead.",
     )
     absence = Absence(
@@ -496,7 +487,7 @@ def check_mark_missed(
 def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
     """The layer above confirms a person's day: every unverified item is confirmed."""
     checklist = Checklist.objects.select_for_update().select_related("owner").get(pk=checklist_id)
-    policy.require(
+    organisation.require(
         policy.can_verify(actor, checklist.owner),
         "You verify only the standard work of the layer below you.",
     )
@@ -525,7 +516,7 @@ def check_request_countermeasure(*, actor: User, check_id: int, comment: str) ->
         raise ValidationError({"comment": "Say what countermeasure you are asking for."})
     check = _locked_check(check_id)
     owner = check.checklist.owner
-    policy.require(
+    organisation.require(
         policy.can_verify(actor, owner),
         "You verify only the standard work of the layer below you.",
     )

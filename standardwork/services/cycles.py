@@ -23,9 +23,9 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from roles import policy
+from roles import policy as organisation
 from roles.models import Team, User
-from standardwork import xmr
+from standardwork import policy, xmr
 from standardwork.calendar import team_today
 from standardwork.models import (
     Action,
@@ -205,7 +205,7 @@ def cycle_start(
     standard: StandardWorkTemplate | None = None,
 ) -> Cycle:
     """Plan a cycle: the problem, the hypothesis and the target (PDCA), or the standard (SDCA)."""
-    policy.require(policy.can_move_cycle(actor, team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, team), MOVE_REFUSED)
     cycle = _new_cycle(
         actor=actor, team=team, kind=kind, title=title, problem=problem,
         hypothesis=hypothesis, target=target, stage=stage, standard=standard,
@@ -252,7 +252,7 @@ def cycle_do(
     now: datetime | None = None,
 ) -> Cycle:
     """Plan -> Do, with at least one action (owner in the team, due today or later)."""
-    policy.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     cycle = _locked(cycle)
     _require_move(cycle, Phase.DO)
     specs = list(actions)
@@ -275,7 +275,7 @@ def cycle_action_add(
     *, actor: User, cycle: Cycle, action: ActionSpec, now: datetime | None = None
 ) -> Action:
     """One more action while the cycle is in Do."""
-    policy.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     cycle = _locked(cycle)
     if cycle.phase != Phase.DO:
         raise ValidationError(
@@ -296,7 +296,7 @@ def cycle_action_add(
 @transaction.atomic
 def cycle_check(*, actor: User, cycle: Cycle, check_result: str) -> Cycle:
     """Do -> Check, with what the results show against the cycle's control points."""
-    policy.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     cycle = _locked(cycle)
     _require_move(cycle, Phase.CHECK)
     check_result = check_result.strip()
@@ -311,7 +311,7 @@ def cycle_check(*, actor: User, cycle: Cycle, check_result: str) -> Cycle:
 @transaction.atomic
 def cycle_act(*, actor: User, cycle: Cycle, note: str = "") -> Cycle:
     """Check -> Act: the team decides what to do with what it learned."""
-    policy.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     cycle = _locked(cycle)
     _require_move(cycle, Phase.ACT)
     return _move(cycle, actor, Phase.ACT, note.strip(), [])
@@ -361,7 +361,7 @@ def cycle_adopt(
     checklists issued before keep the version they were issued from. Returns
     the new version, or None for a cycle without a standard.
     """
-    policy.require(policy.can_adopt_cycle(actor, cycle.team), ADOPT_REFUSED)
+    organisation.require(policy.can_adopt_cycle(actor, cycle.team), ADOPT_REFUSED)
     cycle = _locked(cycle)
     _require_move(cycle, Phase.CLOSED)
     _require_outcome(cycle, Outcome.ADOPT)
@@ -422,7 +422,7 @@ def cycle_close(
 ) -> Cycle:
     """Act -> Closed: a PDCA cycle abandoned (say why), or an SDCA cycle's check of its
     standard: it holds, or it was corrected (say how)."""
-    policy.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     cycle = _locked(cycle)
     _require_move(cycle, Phase.CLOSED)
     _require_outcome(cycle, outcome)
@@ -451,7 +451,7 @@ def cycle_follow_up(
     note: str = "",
 ) -> Cycle:
     """Act -> Closed with a follow-up: a new cycle in Plan, linked from this one. Returns it."""
-    policy.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
+    organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     cycle = _locked(cycle)
     _require_move(cycle, Phase.CLOSED)
     _require_outcome(cycle, Outcome.FOLLOW_UP)
@@ -488,7 +488,7 @@ def control_point_create(
     cycle: Cycle | None = None,
 ) -> ControlPoint:
     """A measure the team watches, on its own or inside one of its open cycles."""
-    policy.require(policy.can_manage_control_points(actor, team), CONTROL_POINT_REFUSED)
+    organisation.require(policy.can_manage_control_points(actor, team), CONTROL_POINT_REFUSED)
     name = name.strip()
     errors = {}
     if cycle is not None and cycle.team_id != team.pk:
@@ -547,7 +547,7 @@ def measurement_record(
     """Record one value by hand. A value outside the set limits or the natural process
     limits is flagged, with its signal, and the team's coordinator gets a notice (the
     next stand-up's agenda lists it from the flag)."""
-    policy.require(policy.can_record_measurement(actor, control_point.team), MEASURE_REFUSED)
+    organisation.require(policy.can_record_measurement(actor, control_point.team), MEASURE_REFUSED)
     control_point = (
         ControlPoint.objects.select_for_update(of=("self",))
         .select_related("team", "team__coordinator")

@@ -17,9 +17,9 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
-from roles import policy
+from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
-from standardwork import calendar
+from standardwork import calendar, policy
 from standardwork.calendar import team_today
 from standardwork.models import Action, Impediment, Notice, Standup, StandupAttendance
 
@@ -147,7 +147,7 @@ def _logged(standup: Standup, actor: User, fields: list[str]) -> None:
 def standup_start(*, actor: User, standup_id: int, now: datetime | None = None) -> Standup:
     """Start the 15-minute timer, once: a second press changes nothing."""
     standup = _locked_standup(standup_id)
-    policy.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
+    organisation.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
     if standup.started_at is not None:
         return standup
     now = now or timezone.now()
@@ -161,7 +161,7 @@ def standup_start(*, actor: User, standup_id: int, now: datetime | None = None) 
 @transaction.atomic
 def standup_end(*, actor: User, standup_id: int, now: datetime | None = None) -> Standup:
     standup = _locked_standup(standup_id)
-    policy.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
+    organisation.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
     if standup.ended_at is not None:
         return standup
     if standup.started_at is None:
@@ -177,7 +177,7 @@ def standup_attendance_set(
 ) -> list[StandupAttendance]:
     """Record who was there: {person id: present?} for the team's TL and members."""
     standup = _locked_standup(standup_id)
-    policy.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
+    organisation.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
     people = {person.pk for person in team_people(standup.team)}
     if set(present) - people:
         raise ValidationError({"present": "Attendance is for the team's leader and members."})
@@ -194,7 +194,7 @@ def standup_attendance_set(
 @transaction.atomic
 def standup_notes_save(*, actor: User, standup_id: int, notes: str) -> Standup:
     standup = _locked_standup(standup_id)
-    policy.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
+    organisation.require(policy.can_log_standup(actor, standup.team), NOT_LOGGER)
     notes = notes.strip()
     if len(notes) > NOTES_MAX:
         raise ValidationError({"notes": f"Keep the notes under {NOTES_MAX} characters."})
@@ -225,10 +225,10 @@ def action_create(
     are given by the team's TC, TL or VSM.
     """
     if standup is not None:
-        policy.require(standup.team_id == team.pk, "That stand-up is another team's.")
-        policy.require(policy.can_log_standup(actor, team), NOT_LOGGER)
+        organisation.require(standup.team_id == team.pk, "That stand-up is another team's.")
+        organisation.require(policy.can_log_standup(actor, team), NOT_LOGGER)
     else:
-        policy.require(policy.can_assign_action(actor, team), NOT_ASSIGNER)
+        organisation.require(policy.can_assign_action(actor, team), NOT_ASSIGNER)
     title = title.strip()
     errors = {}
     if not title:
@@ -273,7 +273,7 @@ def _locked_action(action_id: int) -> Action:
 def action_complete(*, actor: User, action_id: int, now: datetime | None = None) -> Action:
     """Done. A second tap changes nothing."""
     action = _locked_action(action_id)
-    policy.require(policy.can_complete_action(actor, action), NOT_COMPLETER)
+    organisation.require(policy.can_complete_action(actor, action), NOT_COMPLETER)
     if action.is_done:
         return action
     action.done_at = now or timezone.now()
@@ -285,7 +285,7 @@ def action_complete(*, actor: User, action_id: int, now: datetime | None = None)
 @transaction.atomic
 def action_reopen(*, actor: User, action_id: int) -> Action:
     action = _locked_action(action_id)
-    policy.require(policy.can_complete_action(actor, action), NOT_COMPLETER)
+    organisation.require(policy.can_complete_action(actor, action), NOT_COMPLETER)
     if not action.is_done:
         return action
     action.done_at = None
@@ -302,9 +302,9 @@ def impediment_raise(
     *, actor: User, team: Team, title: str, description: str = "", standup: Standup | None = None
 ) -> Impediment:
     """Anyone in the team raises an impediment, at the stand-up or on their own."""
-    policy.require(policy.can_raise_impediment(actor, team), NOT_IN_TEAM)
+    organisation.require(policy.can_raise_impediment(actor, team), NOT_IN_TEAM)
     if standup is not None:
-        policy.require(standup.team_id == team.pk, "That stand-up is another team's.")
+        organisation.require(standup.team_id == team.pk, "That stand-up is another team's.")
     title, description = title.strip(), description.strip()
     if not title:
         raise ValidationError({"title": "Name the impediment."})
@@ -333,7 +333,7 @@ def _locked_impediment(impediment_id: int) -> Impediment:
 def impediment_start(*, actor: User, impediment_id: int) -> Impediment:
     """Open -> in progress: the TC is working on it."""
     impediment = _locked_impediment(impediment_id)
-    policy.require(policy.can_change_impediment(actor, impediment), NOT_OWNER)
+    organisation.require(policy.can_change_impediment(actor, impediment), NOT_OWNER)
     if impediment.state == Impediment.State.REMOVED:
         raise ValidationError("This impediment is already removed.")
     if impediment.state == Impediment.State.OPEN:
@@ -348,7 +348,7 @@ def impediment_remove(
 ) -> Impediment:
     """Open or in progress -> removed, saying how."""
     impediment = _locked_impediment(impediment_id)
-    policy.require(policy.can_change_impediment(actor, impediment), NOT_OWNER)
+    organisation.require(policy.can_change_impediment(actor, impediment), NOT_OWNER)
     how = how.strip()
     if not how:
         raise ValidationError({"removed_how": "Say how it was removed."})
@@ -393,7 +393,7 @@ def impediment_escalate(
     The VSM gets a notice; the impediment stays the TC's until removed.
     """
     impediment = _locked_impediment(impediment_id)
-    policy.require(policy.can_escalate_impediment(actor, impediment), NOT_ESCALATOR)
+    organisation.require(policy.can_escalate_impediment(actor, impediment), NOT_ESCALATOR)
     reason = reason.strip()
     targets = {vsm.pk: (vsm, stream) for vsm, stream in escalation_targets(impediment.team)}
     if impediment.state == Impediment.State.REMOVED:
@@ -444,7 +444,7 @@ def impediment_answer(
 ) -> Impediment:
     """The VSM's answer goes back down: a notice to the team's TC and to who raised it."""
     impediment = _locked_impediment(impediment_id)
-    policy.require(policy.can_answer_escalation(actor, impediment), NOT_ANSWERER)
+    organisation.require(policy.can_answer_escalation(actor, impediment), NOT_ANSWERER)
     answer = answer.strip()
     if not answer:
         raise ValidationError({"answer": "Write your answer for the team."})

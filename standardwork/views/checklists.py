@@ -26,11 +26,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from leanops.base.forms import form_add_service_errors, form_apply_service
-from roles import policy
+from roles import policy as organisation
 from roles import selectors as roles_selectors
 from roles.models import Team, User, ValueStream
 from roles.selectors import person_places
-from standardwork import calendar, services
+from standardwork import calendar, policy, services
 from standardwork.forms.checklists import (
     AbsenceForm,
     BoardDateForm,
@@ -340,7 +340,7 @@ def checklist_detail(request, checklist_id: int):
     checklist = Checklist.objects.select_related("owner").filter(pk=checklist_id).first()
     if checklist is None:
         raise Http404(CHECKLIST_GONE)
-    if not policy.can_view_person(request.user, checklist.owner):
+    if not organisation.can_view_person(request.user, checklist.owner):
         return _refused(request, PermissionDenied("You can see only your own standard work."))
     row = selectors.board_row(viewer=request.user, person_id=checklist.owner_id, day=checklist.date)
     return render(
@@ -439,7 +439,7 @@ def _week_context(week_start: date, today: date) -> dict:
 @login_required
 def person_adherence(request, person_id: int):
     person = get_object_or_404(User, pk=person_id)
-    if not policy.can_view_person(request.user, person):
+    if not organisation.can_view_person(request.user, person):
         raise Http404("No such person.")
     # One read of the person's calendar serves both today's date and the report.
     places = person_places(user_ids=[person.pk])
@@ -479,7 +479,7 @@ def team_adherence(request, team_id: int):
     team = roles_selectors.team_detail(user=request.user, team_id=team_id)
     if team is None:
         raise Http404("No such team.")
-    policy.require(
+    organisation.require(
         policy.can_view_team_work(request.user, team),
         "Team results are for the team's leader, coordinator and VSM.",
     )
@@ -534,7 +534,7 @@ def template_detail(request, template_id: int):
         "standardwork/template_detail.html",
         {
             "template": template,
-            "can_edit": template_selectors.can_edit_template(request.user, template),
+            "can_edit": policy.can_edit_template(request.user, template),
         },
     )
 
@@ -568,8 +568,8 @@ def template_edit(request, template_id: int):
     template = template_selectors.template_detail(user=request.user, template_id=template_id)
     if template is None:
         raise Http404("No such template.")
-    policy.require(
-        template_selectors.can_edit_template(request.user, template),
+    organisation.require(
+        policy.can_edit_template(request.user, template),
         "Only the team's coordinator or the value stream's VSM changes this standard work.",
     )
     head_form = TemplateReviseForm(request.POST or None)
@@ -603,7 +603,7 @@ def template_edit(request, template_id: int):
 @login_required
 def template_create(request):
     scopes = template_selectors.template_scopes(request.user)
-    policy.require(
+    organisation.require(
         bool(scopes), "Only a coordinator, a VSM or an administrator adds standard work."
     )
     head_form = TemplateCreateForm(request.POST or None, scopes=scopes)
@@ -637,7 +637,7 @@ def template_create(request):
 @login_required
 def absence_list(request):
     """Record leave for yourself or the people you lead; see what is coming up."""
-    people = policy.overseen_people(request.user).order_by("first_name", "last_name")
+    people = organisation.overseen_people(request.user).order_by("first_name", "last_name")
     form = AbsenceForm(request.POST or None, people=people, initial={"person": request.user})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -24,9 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from leanops.base.forms import form_add_service_errors, form_apply_service
-from roles import policy
+from roles import policy as organisation
 from roles.models import Team
-from standardwork import xmr
+from standardwork import policy, xmr
 from standardwork.forms.cycles import (
     AbandonForm,
     ActForm,
@@ -61,7 +61,7 @@ def _refused(request, error: PermissionDenied) -> HttpResponse:
 
 
 def _visible_team(request, team_id: int) -> Team:
-    team = policy.visible_teams(request.user).filter(pk=team_id).first()
+    team = organisation.visible_teams(request.user).filter(pk=team_id).first()
     if team is None:
         raise Http404("No such team.")
     return team
@@ -106,7 +106,7 @@ def team_improvement(request, team_id: int):
 def cycle_start(request, team_id: int):
     team = _visible_team(request, team_id)
     try:
-        policy.require(policy.can_move_cycle(request.user, team), services.MOVE_REFUSED)
+        organisation.require(policy.can_move_cycle(request.user, team), services.MOVE_REFUSED)
     except PermissionDenied as error:
         return _refused(request, error)
     standards = services.standard_choices(team)
@@ -460,7 +460,9 @@ def cycle_adopt(request, cycle_id: int):
     page = _page_or_404(request, cycle_id)
     cycle = page.cycle
     try:
-        policy.require(policy.can_adopt_cycle(request.user, cycle.team), services.ADOPT_REFUSED)
+        organisation.require(
+            policy.can_adopt_cycle(request.user, cycle.team), services.ADOPT_REFUSED
+        )
     except PermissionDenied as error:
         return _refused(request, error)
     refusal = services.transition_refusal(cycle.phase, Phase.CLOSED)
@@ -519,7 +521,7 @@ def cycle_adopt(request, cycle_id: int):
 def control_point_create(request, team_id: int):
     team = _visible_team(request, team_id)
     try:
-        policy.require(
+        organisation.require(
             policy.can_manage_control_points(request.user, team), services.CONTROL_POINT_REFUSED
         )
     except PermissionDenied as error:

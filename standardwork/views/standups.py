@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from roles import policy
+from roles import policy as organisation
 from roles.models import Team
+from standardwork import policy
 from standardwork.forms.standups import ActionForm, ImpedimentForm, NotesForm
 from standardwork.selectors import standups as selectors
 from standardwork.services import standups as services
@@ -153,7 +154,7 @@ def standup_detail(request, standup_id: int):
 
 
 def _require_logger(page: selectors.StandupPage) -> None:
-    policy.require(page.can_log, services.NOT_LOGGER)
+    organisation.require(page.can_log, services.NOT_LOGGER)
 
 
 def _standup_change(request, standup_id: int, change, partial: str, success: str):
@@ -394,7 +395,9 @@ def team_impediment_raise(request, team_id: int):
         raise Http404("No such team.")
     form = ImpedimentForm(request.POST)
     try:
-        policy.require(policy.can_raise_impediment(request.user, board.team), services.NOT_IN_TEAM)
+        organisation.require(
+            policy.can_raise_impediment(request.user, board.team), services.NOT_IN_TEAM
+        )
         if form.is_valid():
             impediment = services.impediment_raise(
                 actor=request.user,
