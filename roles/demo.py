@@ -1,4 +1,10 @@
-"""The demo organisation: two value streams, five teams, 25 people and an admin.
+"""The demo organisation: three value streams, six teams, 29 people and an admin.
+
+Industrial Pumps and Building Controls are the story the README tells. The
+third, Pump Service Contracts, is small on purpose (its VSM and one team with
+a TC, a TL and a member) and shares no one with the others, not even the
+Marketing Communication department: it is the other value stream the access
+tests (tests/architecture/test_access.py) send outsiders from and to.
 
 `organisation_seed` is safe to run again: every row is looked up by its
 username or name first and only what is missing is created, through
@@ -108,10 +114,16 @@ PEOPLE = [
     _person("marcom", "Isabel", "Fraser"),
     _named("Tom", "Ashworth"),
     _named("Aisha", "Rahman"),
+    # Pump Service Contracts: a VSM, and Service Contract Renewals' TC, TL and member
+    _named("Ingrid", "Solberg"),
+    _named("Tomasz", "Nowak"),
+    _named("Grace", "Adeyemi"),
+    _named("Lukas", "Becker"),
 ]
 
 PUMPS = "Industrial Pumps"
 CONTROLS = "Building Controls"
+SERVICE = "Pump Service Contracts"
 
 VALUE_STREAMS = [
     ValueStreamSpec(
@@ -129,6 +141,14 @@ VALUE_STREAMS = [
         time_zone="America/New_York",
         weekly_review_weekday=Weekday.THURSDAY,
         weekly_review_time=time(15, 0),
+    ),
+    ValueStreamSpec(
+        name=SERVICE,
+        market="Operators of installed pumps who renew maintenance and repair contracts",
+        vsm="ingrid.solberg",
+        time_zone="Europe/Berlin",
+        weekly_review_weekday=Weekday.WEDNESDAY,
+        weekly_review_time=time(11, 0),
     ),
 ]
 
@@ -212,6 +232,19 @@ TEAMS = [
             ("tom.ashworth", Function.MARKETING),
             ("aisha.rahman", Function.IT),
         ],
+    ),
+    # Last: the stand-ups seeded for the teams above keep their random draws.
+    TeamSpec(
+        name="Service Contract Renewals",
+        kind=Team.Kind.SALES_MARKETING,
+        value_streams=[SERVICE],
+        stages=list(Stage),
+        time_zone="Europe/Berlin",
+        standup_time=time(8, 45),
+        working_days=MON_FRI,
+        coordinator="tomasz.nowak",
+        leader=("grace.adeyemi", Function.SERVICE),
+        members=[("lukas.becker", Function.SALES)],
     ),
 ]
 

@@ -58,7 +58,7 @@ def test_every_layer_has_its_standard_work_and_each_value_stream_its_weekly_revi
         for template in StandardWorkTemplate.objects.select_related("value_stream")
     }
 
-    assert demo.templates_created == 7
+    assert demo.templates_created == 8
     assert {name: template.layer for name, template in templates.items()} == {
         "Team Leader daily standard work": Layer.TL,
         "Team member daily standard work": Layer.MEMBER,
@@ -67,6 +67,7 @@ def test_every_layer_has_its_standard_work_and_each_value_stream_its_weekly_revi
         "Value Stream Manager standard work": Layer.VSM,
         "Weekly review: Industrial Pumps": Layer.VSM,
         "Weekly review: Building Controls": Layer.VSM,
+        "Weekly review: Pump Service Contracts": Layer.VSM,
     }
     scoped = {
         name: template.value_stream.name
@@ -76,6 +77,7 @@ def test_every_layer_has_its_standard_work_and_each_value_stream_its_weekly_revi
     assert scoped == {
         "Weekly review: Industrial Pumps": "Industrial Pumps",
         "Weekly review: Building Controls": "Building Controls",
+        "Weekly review: Pump Service Contracts": "Pump Service Contracts",
     }
     assert not StandardWorkTemplate.objects.filter(team__isnull=False).exists()
 
@@ -134,7 +136,7 @@ def test_team_leader_standard_work_was_revised_once_and_old_checklists_keep_vers
     assert v2.note.startswith("Adopted from a PDCA cycle")
     assert v2.items.count() == v1.items.count() + 1 == 6
     assert v2.created_at == datetime(2026, 3, 6, 7, 30, tzinfo=UTC)
-    assert TemplateVersion.objects.count() == 8
+    assert TemplateVersion.objects.count() == 9
     leader_checks = Check.objects.filter(checklist__owner__username="leader")
     assert set(
         leader_checks.filter(checklist__date__lt=revised_on).values_list(
@@ -151,13 +153,13 @@ def test_team_leader_standard_work_was_revised_once_and_old_checklists_keep_vers
 def test_history_has_a_checklist_for_every_working_day_of_four_weeks(demo):
     history = demo.history
 
-    assert history.checklists == Checklist.objects.count() == 531
-    assert history.checks == Check.objects.count() == 1360
+    assert history.checklists == Checklist.objects.count() == 615
+    assert history.checks == Check.objects.count() == 1606
     assert Checklist.objects.aggregate(first=Count("date", distinct=True))["first"] == 25
     assert min(Checklist.objects.values_list("date", flat=True)) == FIRST_DAY
     assert max(Checklist.objects.values_list("date", flat=True)) == TODAY
-    # Everyone with a layer (25 people, not the admin) has standard work.
-    assert Checklist.objects.values("owner").distinct().count() == 25
+    # Everyone with a layer (29 people, not the admin) has standard work.
+    assert Checklist.objects.values("owner").distinct().count() == 29
     assert not Checklist.objects.filter(owner__username="admin").exists()
     for checklist in Checklist.objects.select_related("owner"):
         assert checklist.date.isoweekday() in (1, 2, 3, 4, 5, 6), checklist
@@ -193,8 +195,8 @@ def test_past_days_are_mostly_ticked_some_missed_with_a_reason_and_a_few_left_op
     past = Check.objects.filter(checklist__date__lt=TODAY)
     statuses = dict(past.values_list("status").annotate(n=Count("pk")))
 
-    assert statuses == {"done": 1109, "missed": 111, "open": 82}
-    assert (history.ticked, history.missed, history.left_open) == (1109, 111, 82)
+    assert statuses == {"done": 1321, "missed": 135, "open": 81}
+    assert (history.ticked, history.missed, history.left_open) == (1321, 135, 81)
     assert 0.80 < history.ticked / past.count() < 0.90
     assert 0.05 < history.missed / past.count() < 0.11
     missed = past.filter(status=Check.Status.MISSED)
@@ -208,13 +210,13 @@ def test_past_days_are_mostly_ticked_some_missed_with_a_reason_and_a_few_left_op
         .order_by("-n")
         .first()
     )
-    assert top_reason == ("Customer call or meeting ran over", 29)
+    assert top_reason == ("Customer call or meeting ran over", 36)
 
 
 def test_today_is_left_to_the_people_themselves(demo):
     todays = Check.objects.filter(checklist__date=TODAY)
 
-    assert todays.count() == 58
+    assert todays.count() == 69
     assert set(todays.values_list("status", flat=True)) == {Check.Status.OPEN}
     assert not CheckEvent.objects.filter(check_item__checklist__date=TODAY).exists()
 
@@ -222,7 +224,7 @@ def test_today_is_left_to_the_people_themselves(demo):
 def test_every_tick_and_miss_is_in_the_history_on_its_own_local_day(demo):
     kinds = dict(CheckEvent.objects.values_list("kind").annotate(n=Count("pk")))
 
-    assert kinds == {"tick": 1109, "miss": 111, "confirm": 584, "request": 10, "record": 6}
+    assert kinds == {"tick": 1321, "miss": 135, "confirm": 633, "request": 16, "record": 12}
     events = CheckEvent.objects.filter(kind__in=["tick", "miss"]).select_related(
         "check_item__checklist", "actor"
     )
@@ -248,7 +250,7 @@ def test_the_layer_above_confirmed_days_and_asked_for_countermeasures(demo):
         "owner", "verified_by"
     )
 
-    assert history.confirmed_days == confirmed.count() == 214
+    assert history.confirmed_days == confirmed.count() == 235
     assert {(c.owner.username, c.verified_by.username) for c in confirmed} >= {
         ("leader", "coordinator"),
         ("member", "coordinator"),
@@ -259,7 +261,7 @@ def test_the_layer_above_confirmed_days_and_asked_for_countermeasures(demo):
     for checklist in confirmed:
         assert calendar.local_date(checklist.verified_at, checklist.time_zone) == checklist.date
         assert not checklist.checks.filter(status=Check.Status.OPEN).exists()
-    assert (history.countermeasures_requested, history.countermeasures_recorded) == (10, 6)
+    assert (history.countermeasures_requested, history.countermeasures_recorded) == (16, 12)
 
 
 def test_countermeasures_not_yet_recorded_stay_red(demo):
@@ -268,10 +270,10 @@ def test_countermeasures_not_yet_recorded_stay_red(demo):
 
     assert requested.count() == 4
     assert all(check.is_red for check in requested)
-    assert recorded.count() == 6
+    assert recorded.count() == 12
     assert not recorded.filter(countermeasure="").exists()
     assert all(not check.is_red for check in recorded)
-    assert Notice.objects.filter(kind=Notice.Kind.COUNTERMEASURE).count() == 10
+    assert Notice.objects.filter(kind=Notice.Kind.COUNTERMEASURE).count() == 16
     assert Notice.objects.filter(read_at__isnull=True).count() == 4
 
 
