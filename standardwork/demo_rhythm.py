@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from roles.demo import DemoOrganisation
 from roles.models import Layer, Membership, Team
+from roles.selectors import team_people
 from standardwork import services
 from standardwork.models import (
     Action,
@@ -34,6 +35,7 @@ from standardwork.models import (
     Standup,
 )
 from standardwork.services import cycles as cycle_services
+from standardwork.services import followup
 from standardwork.services import standups as standup_services
 from standardwork.services.checklists import ItemSpec
 
@@ -138,7 +140,7 @@ class _Rhythm:
     def standups(self) -> None:
         for team in self.teams:
             today = standup_services.team_today(team, self.now)
-            people = standup_services.team_people(team)
+            people = team_people(team)
             days = _working_days(
                 team, today - timedelta(days=DAYS_OF_HISTORY), today - timedelta(days=1)
             )
@@ -200,12 +202,13 @@ class _Rhythm:
 
     def _action(self, team, people, standup, day, start) -> None:
         due = day + timedelta(days=self.random.randint(1, 4))
-        action = standup_services.action_create(
+        action = followup.action_create(
             actor=team.coordinator,
             team=team,
             title=self.random.choice(ACTIONS),
             owner=self.random.choice(people),
             due_date=due,
+            source=Action.Source.STANDUP,
             standup=standup,
             now=start,
         )
@@ -213,7 +216,7 @@ class _Rhythm:
         finished = _local(team, due, time(16, 0))
         # Most actions are done by their due date; the rest show up overdue.
         if finished < self.now and self.random.random() < 0.8:
-            standup_services.action_complete(actor=action.owner, action_id=action.pk, now=finished)
+            followup.action_complete(actor=action.owner, action_id=action.pk, now=finished)
         self.summary.actions += 1
 
     def _impediment(self, team, people, standup, day, start) -> None:
@@ -278,7 +281,7 @@ class _Rhythm:
             now=started,
         )
         for action in Action.objects.filter(cycle=adopted):
-            standup_services.action_complete(
+            followup.action_complete(
                 actor=action.owner,
                 action_id=action.pk,
                 now=_local(team, action.due_date, time(16, 0)),

@@ -1,8 +1,11 @@
 """Thin Celery entry points for the beat ticks; the services do the work."""
 
+import smtplib
+
 from celery import shared_task
 
 from standardwork import services
+from standardwork.services import followup
 from standardwork.services import standups as standup_services
 
 
@@ -19,3 +22,28 @@ def send_due_reminders() -> int:
 @shared_task(name="standardwork.tasks.open_due_standups")
 def open_due_standups() -> int:
     return standup_services.standups_open_due()
+
+
+def _transient(error: Exception) -> bool:
+    """A mail server that may answer next time: down, timed out, or a 4xx reply."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return 400 <= error.smtp_code < 500
+    return isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError)
+
+
+@shared_task(
+    name="standardwork.tasks.send_notice_email",
+    bind=True,
+    acks_late=True,
+    max_retries=6,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def send_notice_email(self, notice_id: int) -> bool:
+    """Email one notice; retried with back-off on transient SMTP errors, sent at most once."""
+    try:
+        return followup.notice_email_send(notice_id=notice_id)
+    except (smtplib.SMTPException, OSError) as error:
+        if not _transient(error):
+            raise
+        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error

@@ -8,8 +8,7 @@ from django import forms
 
 from roles.models import Stage
 from standardwork.forms.checklists import TemplateItemForm
-from standardwork.models import Action, ControlPoint, Cycle, TemplateItem
-from standardwork.services.cycles import ActionSpec
+from standardwork.models import ControlPoint, Cycle, TemplateItem
 
 NUMBER = "Enter a number, like 42 or 3.5."
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -89,36 +88,6 @@ class CycleStartForm(forms.Form):
         if cleaned.get("kind") == Cycle.Kind.SDCA and not cleaned.get("standard"):
             self.add_error("standard", "An SDCA cycle checks an existing standard: choose it.")
         return cleaned
-
-
-class ActionForm(forms.Form):
-    """One action of a cycle's Do: what, who, by when."""
-
-    title = forms.CharField(max_length=Action._meta.get_field("title").max_length, label="Action")
-    owner = forms.ModelChoiceField(queryset=None, empty_label="Who?")
-    due_date = forms.DateField(
-        label="Due", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def __init__(self, *args, people, today: date, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.today = today
-        self.fields["owner"].queryset = people
-        self.fields["owner"].label_from_instance = lambda user: user.display_name
-        self.fields["due_date"].widget.attrs["min"] = today.isoformat()
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < self.today:
-            raise forms.ValidationError("The due date cannot be in the past.")
-        return due
-
-    def to_spec(self) -> ActionSpec:
-        data = self.cleaned_data
-        return ActionSpec(title=data["title"], owner=data["owner"], due_date=data["due_date"])
-
-
-ActionFormSet = forms.formset_factory(ActionForm, extra=1, min_num=1, validate_min=True)
 
 
 class CheckForm(forms.Form):

@@ -61,7 +61,10 @@ class Action(models.Model):
 
 
 class Notice(models.Model):
-    """An in-app notice (a reminder of open items, a countermeasure asked for)."""
+    """An in-app notice (a reminder of open items, a countermeasure asked for).
+
+    Written only by `standardwork.services.followup.notice_send`.
+    """
 
     class Kind(models.TextChoices):
         REMINDER = "reminder", "Reminder"
@@ -79,6 +82,12 @@ class Notice(models.Model):
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    email = models.BooleanField(
+        default=False, help_text="The recipient also gets it by email (queued on commit)."
+    )
+    emailed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the email went out; it goes out at most once."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
+from roles.selectors import team_people
 from standardwork import calendar, policy
 from standardwork.models import (
     Action,
@@ -40,7 +41,6 @@ from standardwork.models import (
 from standardwork.services.standups import (
     STANDUP_MINUTES,
     escalation_targets,
-    team_people,
     team_today,
 )
 

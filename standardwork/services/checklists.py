@@ -13,10 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Max, Prefetch
-from django.urls import reverse
 from django.utils import timezone
 
 from roles import policy as organisation
@@ -36,6 +34,7 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
+from standardwork.services import followup
 
 # How far back a tick fills in days the worker was down for.
 CATCH_UP_DAYS = 14
@@ -529,14 +528,12 @@ def check_request_countermeasure(*, actor: User, check_id: int, comment: str) ->
         update_fields=["verification", "verification_comment", "verified_by", "countermeasure"]
     )
     _event(check, actor, CheckEvent.Kind.REQUEST_COUNTERMEASURE, comment)
-    Notice.objects.create(
-        recipient=owner,
+    followup.notice_send(
+        recipient_id=owner.pk,
         kind=Notice.Kind.COUNTERMEASURE,
-        date=check.checklist.date,
-        text=f'{actor.display_name} asks for a countermeasure on "{check.item.title}": {comment}'[
-            :300
-        ],
-        url=reverse("standardwork:my_standard_work"),
+        day=check.checklist.date,
+        text=f'{actor.display_name} asks for a countermeasure on "{check.item.title}": {comment}',
+        url_name="standardwork:my_standard_work",
     )
     return check
 
@@ -567,7 +564,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     """Remind each person with open items due today, once a day, after REMINDER_TIME local.
 
     The unique (recipient, date) reminder notice is the once-a-day guard: the
-    email goes out only when this run created the notice.
+    email is queued only when this run created the notice.
     """
     now = now or timezone.now()
     sent = 0
@@ -600,31 +597,15 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
             continue
         user = users[place.user_id]
         text = f"You have {count} open standard-work item{'s' if count != 1 else ''} today."
-        try:
-            with transaction.atomic():
-                Notice.objects.create(
-                    recipient=user,
-                    kind=Notice.Kind.REMINDER,
-                    date=day,
-                    text=text,
-                    url=reverse("standardwork:my_standard_work"),
-                )
-        except IntegrityError:
+        notice = followup.notice_send(
+            recipient_id=user.pk,
+            kind=Notice.Kind.REMINDER,
+            day=day,
+            text=text,
+            url_name="standardwork:my_standard_work",
+            email=bool(user.email),
+        )
+        if notice is None:
             continue  # another run reminded them first
-        if user.email:
-            send_mail(
-                subject="LeanOps: your standard work for today",
-                message=f"Hello {user.display_name},\n\n{text}\nTick them off in LeanOps.\n",
-                from_email=None,
-                recipient_list=[user.email],
-                fail_silently=True,
-            )
         sent += 1
     return sent
-
-
-@transaction.atomic
-def notice_mark_read(*, actor: User, notice_id: int) -> None:
-    Notice.objects.filter(pk=notice_id, recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )

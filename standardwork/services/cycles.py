@@ -13,7 +13,6 @@ and writes nothing when it refuses.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -37,7 +36,9 @@ from standardwork.models import (
     StandardWorkTemplate,
     TemplateVersion,
 )
+from standardwork.services import followup
 from standardwork.services.checklists import ItemSpec, template_revise
+from standardwork.services.followup import ActionSpec
 
 Phase = Cycle.Phase
 Outcome = Cycle.Outcome
@@ -79,22 +80,6 @@ def transition_refusal(from_phase: str, to_phase: str) -> str | None:
 def next_phase(phase: str) -> str | None:
     allowed = ALLOWED_TRANSITIONS[phase]
     return allowed[0] if allowed else None
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    title: str
-    owner: User
-    due_date: date
-
-
-def action_owners(team: Team) -> QuerySet[User]:
-    """Who may own a cycle's action: the team's members, its TL and its TC."""
-    return User.objects.filter(
-        pk__in=User.objects.filter(Q(memberships__team=team) | Q(coordinated_teams=team)).values(
-            "pk"
-        )
-    ).order_by("first_name", "last_name", "username")
 
 
 def _event(
@@ -218,30 +203,6 @@ def cycle_start(
 # --- Do -----------------------------------------------------------------------------
 
 
-def _action(*, cycle: Cycle, actor: User, spec: ActionSpec, today: date, people: set[int]):
-    """A cycle's action, validated but not saved."""
-    errors = {}
-    if not spec.title.strip():
-        errors["title"] = "Say what is to be done."
-    if spec.owner is None or spec.owner.pk not in people:
-        errors["owner"] = "The owner must be someone in the team."
-    if spec.due_date is None or spec.due_date < today:
-        errors["due_date"] = "The due date cannot be in the past."
-    if errors:
-        raise ValidationError(errors)
-    action = Action(
-        team=cycle.team,
-        title=spec.title.strip(),
-        owner=spec.owner,
-        due_date=spec.due_date,
-        source=Action.Source.CYCLE,
-        cycle=cycle,
-        created_by=actor,
-    )
-    action.full_clean(exclude=["team", "owner", "standup", "cycle", "created_by", "done_by"])
-    return action
-
-
 @transaction.atomic
 def cycle_do(
     *,
@@ -258,12 +219,14 @@ def cycle_do(
     specs = list(actions)
     if not specs:
         raise ValidationError({"actions": "Add at least one action to do."})
-    today = team_today(cycle.team, now)
-    people = set(action_owners(cycle.team).values_list("pk", flat=True))
-    rows = [
-        _action(cycle=cycle, actor=actor, spec=spec, today=today, people=people) for spec in specs
-    ]
-    Action.objects.bulk_create(rows)
+    rows = followup.actions_create(
+        actor=actor,
+        team=cycle.team,
+        specs=specs,
+        source=Action.Source.CYCLE,
+        cycle=cycle,
+        now=now,
+    )
     count = len(rows)
     return _move(
         cycle, actor, Phase.DO, note.strip() or f"{count} action{'s' if count != 1 else ''}", []
@@ -282,12 +245,16 @@ def cycle_action_add(
             f"Actions are added in Do; this cycle is in {cycle.get_phase_display()}.",
             code="transition",
         )
-    people = set(action_owners(cycle.team).values_list("pk", flat=True))
-    row = _action(
-        cycle=cycle, actor=actor, spec=action, today=team_today(cycle.team, now), people=people
+    return followup.action_create(
+        actor=actor,
+        team=cycle.team,
+        title=action.title,
+        owner=action.owner,
+        due_date=action.due_date,
+        source=Action.Source.CYCLE,
+        cycle=cycle,
+        now=now,
     )
-    row.save()
-    return row
 
 
 # --- Check and Act ----------------------------------------------------------------

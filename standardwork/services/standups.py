@@ -14,14 +14,16 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils import timezone
 
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
+from roles.selectors import team_people
 from standardwork import calendar, policy
 from standardwork.calendar import team_today
-from standardwork.models import Action, Impediment, Notice, Standup, StandupAttendance
+from standardwork.models import Impediment, Notice, Standup, StandupAttendance
+from standardwork.services import followup
+from standardwork.services.followup import NOT_LOGGER
 
 # A stand-up opens this long before it starts, so its agenda is ready.
 OPEN_BEFORE = timedelta(minutes=60)
@@ -29,15 +31,10 @@ OPEN_BEFORE = timedelta(minutes=60)
 STANDUP_MINUTES = 15
 NOTES_MAX = Standup._meta.get_field("notes").max_length
 
-NOT_LOGGER = "Only the team's coordinator or leader logs its stand-up."
 NOT_IN_TEAM = "Only people in the team raise its impediments."
 NOT_OWNER = "Only the team's coordinator, or the VSM above it, moves its impediments on."
 NOT_ESCALATOR = "Only the team's coordinator escalates its impediments."
 NOT_ANSWERER = "Only the VSM it was escalated to answers an escalation."
-NOT_ASSIGNER = "Only the team's coordinator, leader or VSM gives it actions."
-NOT_COMPLETER = "Only the owner, or the team's coordinator or leader, ticks an action off."
-
-PAST_DUE_DATE = "The due date cannot be in the past."
 
 
 def _team_prefetches(prefix: str = "") -> list[Prefetch]:
@@ -56,19 +53,6 @@ def standup_starts_at(team: Team, day: date) -> datetime:
 def standup_opens_at(team: Team, day: date) -> datetime:
     # In UTC: subtracting from a local wall-clock time would ignore a DST change.
     return standup_starts_at(team, day).astimezone(UTC) - OPEN_BEFORE
-
-
-def team_people(team: Team) -> list[User]:
-    """Who stands up: the TL first, then the members (from the team's memberships)."""
-    memberships = sorted(
-        team.memberships.all(),
-        key=lambda m: (
-            m.role != Membership.Role.LEADER,
-            m.user.first_name.lower(),
-            m.user.last_name.lower(),
-        ),
-    )
-    return [membership.user for membership in memberships]
 
 
 # --- stand-ups ----------------------------------------------------------------
@@ -203,97 +187,6 @@ def standup_notes_save(*, actor: User, standup_id: int, notes: str) -> Standup:
     return standup
 
 
-# --- actions ------------------------------------------------------------------
-
-
-@transaction.atomic
-def action_create(
-    *,
-    actor: User,
-    team: Team,
-    title: str,
-    owner: User | None,
-    due_date: date | None,
-    source: str = Action.Source.STANDUP,
-    standup: Standup | None = None,
-    cycle=None,
-    now: datetime | None = None,
-) -> Action:
-    """A new action for someone in the team, due today or later in the team's calendar.
-
-    An action from a stand-up is logged by those who log the stand-up; others
-    are given by the team's TC, TL or VSM.
-    """
-    if standup is not None:
-        organisation.require(standup.team_id == team.pk, "That stand-up is another team's.")
-        organisation.require(policy.can_log_standup(actor, team), NOT_LOGGER)
-    else:
-        organisation.require(policy.can_assign_action(actor, team), NOT_ASSIGNER)
-    title = title.strip()
-    errors = {}
-    if not title:
-        errors["title"] = "Say what is to be done."
-    if owner is None:
-        errors["owner"] = "Choose who owns it."
-    elif owner.pk not in {person.pk for person in team_people(team)} | {team.coordinator_id}:
-        errors["owner"] = f"The owner must be someone in {team.name}."
-    if due_date is None:
-        errors["due_date"] = "Give a due date."
-    elif due_date < team_today(team, now):
-        errors["due_date"] = PAST_DUE_DATE
-    if source not in Action.Source.values:
-        errors["source"] = "Choose where the action comes from."
-    if errors:
-        raise ValidationError(errors)
-    action = Action(
-        team=team,
-        title=title,
-        owner=owner,
-        due_date=due_date,
-        source=source,
-        standup=standup,
-        cycle=cycle,
-        created_by=actor,
-    )
-    action.full_clean(exclude=["team", "owner", "standup", "cycle", "created_by", "done_by"])
-    action.save()
-    return action
-
-
-def _locked_action(action_id: int) -> Action:
-    return (
-        Action.objects.select_for_update(of=("self",))
-        .select_related("team", "owner")
-        .prefetch_related(*_team_prefetches("team__"))
-        .get(pk=action_id)
-    )
-
-
-@transaction.atomic
-def action_complete(*, actor: User, action_id: int, now: datetime | None = None) -> Action:
-    """Done. A second tap changes nothing."""
-    action = _locked_action(action_id)
-    organisation.require(policy.can_complete_action(actor, action), NOT_COMPLETER)
-    if action.is_done:
-        return action
-    action.done_at = now or timezone.now()
-    action.done_by = actor
-    action.save(update_fields=["done_at", "done_by"])
-    return action
-
-
-@transaction.atomic
-def action_reopen(*, actor: User, action_id: int) -> Action:
-    action = _locked_action(action_id)
-    organisation.require(policy.can_complete_action(actor, action), NOT_COMPLETER)
-    if not action.is_done:
-        return action
-    action.done_at = None
-    action.done_by = None
-    action.save(update_fields=["done_at", "done_by"])
-    return action
-
-
 # --- impediments --------------------------------------------------------------
 
 
@@ -374,10 +267,6 @@ def escalation_targets(team: Team) -> list[tuple[User, ValueStream]]:
     return list(targets.values())
 
 
-def _impediment_url(impediment: Impediment) -> str:
-    return reverse("standardwork:impediment_detail", args=[impediment.pk])
-
-
 @transaction.atomic
 def impediment_escalate(
     *,
@@ -427,13 +316,13 @@ def impediment_escalate(
     impediment.save(
         update_fields=["escalated_at", "escalated_by", "escalated_to", "escalation_reason"]
     )
-    Notice.objects.create(
-        recipient=vsm,
+    followup.notice_send(
+        recipient_id=vsm.pk,
         kind=Notice.Kind.ESCALATION,
-        date=calendar.local_date(now, value_stream.time_zone),
+        day=calendar.local_date(now, value_stream.time_zone),
         text=f'{impediment.team.name}: {actor.display_name} escalates "{impediment.title}": '
-        f"{reason}"[:300],
-        url=reverse("standardwork:escalations"),
+        f"{reason}",
+        url_name="standardwork:escalations",
     )
     return impediment
 
@@ -464,18 +353,15 @@ def impediment_answer(
     team = impediment.team
     recipients = [team.coordinator_id, impediment.raised_by_id]
     day = team_today(team, now)
-    text = f'{actor.display_name} answered the escalation of "{impediment.title}": {answer}'[:300]
-    Notice.objects.bulk_create(
-        [
-            Notice(
+    text = f'{actor.display_name} answered the escalation of "{impediment.title}": {answer}'
+    for recipient_id in dict.fromkeys(recipients):
+        if recipient_id is not None:
+            followup.notice_send(
                 recipient_id=recipient_id,
                 kind=Notice.Kind.ESCALATION_ANSWER,
-                date=day,
+                day=day,
                 text=text,
-                url=_impediment_url(impediment),
+                url_name="standardwork:impediment_detail",
+                url_args=[impediment.pk],
             )
-            for recipient_id in dict.fromkeys(recipients)
-            if recipient_id is not None
-        ]
-    )
     return impediment

@@ -46,7 +46,7 @@ from standardwork.selectors import adherence
 from standardwork.selectors import checklists as selectors
 from standardwork.selectors import standups as standup_selectors
 from standardwork.selectors import templates as template_selectors
-from standardwork.services import ItemSpec
+from standardwork.services import ItemSpec, followup
 
 TREND_WEEKS = 8
 
@@ -277,7 +277,7 @@ def check_record_countermeasure(request, check_id: int):
 @require_POST
 @login_required
 def notice_read(request, notice_id: int):
-    services.notice_mark_read(actor=request.user, notice_id=notice_id)
+    followup.notice_mark_read(actor=request.user, notice_id=notice_id)
     if request.htmx:
         return HttpResponse("")
     return redirect("standardwork:my_standard_work")

@@ -30,8 +30,6 @@ from standardwork import policy, xmr
 from standardwork.forms.cycles import (
     AbandonForm,
     ActForm,
-    ActionForm,
-    ActionFormSet,
     AdoptForm,
     AdoptItemFormSet,
     CheckForm,
@@ -41,8 +39,10 @@ from standardwork.forms.cycles import (
     MeasurementForm,
     SdcaCloseForm,
 )
+from standardwork.forms.followup import ActionForm, ActionFormSet
 from standardwork.models import ControlPoint, Cycle, TemplateVersion
 from standardwork.selectors import cycles as selectors
+from standardwork.selectors import followup as followup_selectors
 from standardwork.services import cycles as services
 from standardwork.services.checklists import ItemSpec
 
@@ -154,7 +154,7 @@ def _page_or_404(request, cycle_id: int) -> selectors.CyclePage:
 def _step_forms(page: selectors.CyclePage, today) -> dict:
     """Unbound forms of the step the cycle is at."""
     cycle = page.cycle
-    people = services.action_owners(cycle.team)
+    people = followup_selectors.action_owners(cycle.team)
     if cycle.phase == Phase.PLAN:
         return {
             "actions_formset": ActionFormSet(
@@ -283,7 +283,7 @@ def cycle_do(request, cycle_id: int):
             request.POST,
             prefix="actions",
             form_kwargs={
-                "people": services.action_owners(page.cycle.team),
+                "people": followup_selectors.action_owners(page.cycle.team),
                 "today": services.team_today(page.cycle.team),
             },
         )
@@ -310,7 +310,7 @@ def cycle_action_add(request, cycle_id: int):
         return ActionForm(
             request.POST,
             prefix="action",
-            people=services.action_owners(page.cycle.team),
+            people=followup_selectors.action_owners(page.cycle.team),
             today=services.team_today(page.cycle.team),
         )
 

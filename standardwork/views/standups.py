@@ -26,10 +26,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from roles import policy as organisation
-from roles.models import Team
+from roles.selectors import team_people
 from standardwork import policy
-from standardwork.forms.standups import ActionForm, ImpedimentForm, NotesForm
+from standardwork.forms.followup import ActionForm
+from standardwork.forms.standups import ImpedimentForm, NotesForm
+from standardwork.models import Action
+from standardwork.selectors import followup as followup_selectors
 from standardwork.selectors import standups as selectors
+from standardwork.services import followup
 from standardwork.services import standups as services
 
 PAGE = "standardwork/standup_detail.html"
@@ -108,13 +112,6 @@ def _page(request, standup_id: int) -> selectors.StandupPage:
     return page
 
 
-def _owners(team: Team) -> list:
-    people = services.team_people(team)
-    if team.coordinator is not None and team.coordinator not in people:
-        people.append(team.coordinator)
-    return people
-
-
 def _timer_text(page: selectors.StandupPage, now: datetime) -> str:
     """The countdown as the page first shows it; static/js/standup_timer.js keeps it going."""
     if page.ends_at is None:
@@ -136,7 +133,9 @@ def _render_standup(request, page, template: str = PAGE, *, status: int = 200, *
         if standup.ended_at and standup.started_at
         else None,
         "return_to": reverse("standardwork:standup_detail", args=[standup.pk]),
-        "action_form": ActionForm(people=_owners(page.team), initial={"due_date": page.today}),
+        "action_form": ActionForm(
+            people=followup_selectors.action_owners(page.team), initial={"due_date": page.today}
+        ),
         "impediment_form": ImpedimentForm(),
         "notes_form": NotesForm(initial={"notes": standup.notes}),
         **extra,
@@ -281,13 +280,14 @@ def standup_action_create(request, standup_id: int):
         _require_logger(page)
     except PermissionDenied as error:
         return _refused(request, error)
-    form = ActionForm(request.POST, people=_owners(page.team))
+    form = ActionForm(request.POST, people=followup_selectors.action_owners(page.team))
     if form.is_valid():
         data = form.cleaned_data
         try:
-            action = services.action_create(
+            action = followup.action_create(
                 actor=request.user,
                 team=page.team,
+                source=Action.Source.STANDUP,
                 standup=page.standup,
                 title=data["title"],
                 owner=data["owner"],
@@ -351,7 +351,7 @@ def standup_history(request, team_id: int):
             {
                 "team": team,
                 "standups": standups,
-                "people_count": len(services.team_people(team)),
+                "people_count": len(team_people(team)),
                 "today": services.team_today(team),
             },
         )
@@ -605,7 +605,7 @@ def action_complete(request, action_id: int):
     return _change_action(
         request,
         action_id,
-        lambda: services.action_complete(actor=request.user, action_id=action_id),
+        lambda: followup.action_complete(actor=request.user, action_id=action_id),
         "Done: {title}.",
     )
 
@@ -616,6 +616,6 @@ def action_reopen(request, action_id: int):
     return _change_action(
         request,
         action_id,
-        lambda: services.action_reopen(actor=request.user, action_id=action_id),
+        lambda: followup.action_reopen(actor=request.user, action_id=action_id),
         "Reopened: {title}.",
     )

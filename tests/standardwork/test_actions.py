@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from roles.models import Membership
 from standardwork.models import Action
 from standardwork.selectors import standups as selectors
-from standardwork.services import person_today
+from standardwork.services import followup, person_today
 from standardwork.services import standups as services
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.standardwork.conftest import at
@@ -30,7 +30,8 @@ def create(org, standup=None, **fields) -> Action:
         "actor": org["coordinator"], "team": org["team"], "title": "Call back Acme",
         "owner": org["member"], "due_date": date(2026, 11, 19), "now": NOW, "standup": standup,
     }  # fmt: skip
-    return services.action_create(**{**values, **fields})
+    source = Action.Source.STANDUP if values["standup"] is not None else Action.Source.OTHER
+    return followup.action_create(**{"source": source, **values, **fields})
 
 
 def test_the_coordinator_gives_an_action_at_the_standup(org, standup):
@@ -100,7 +101,7 @@ def test_the_vsm_gives_an_action_outside_a_standup(org):
 
 
 def test_a_member_gives_no_actions(org):
-    with pytest.raises(PermissionDenied, match=services.NOT_ASSIGNER):
+    with pytest.raises(PermissionDenied, match=followup.NOT_ASSIGNER):
         create(org, actor=org["member"], source=Action.Source.OTHER)
 
     assert not Action.objects.exists()
@@ -113,25 +114,25 @@ def test_a_member_gives_no_actions(org):
 def test_the_owner_or_the_teams_tc_or_tl_ticks_an_action_off(org, standup, who):
     action = create(org, standup)
 
-    done = services.action_complete(actor=org[who], action_id=action.pk, now=NOW)
+    done = followup.action_complete(actor=org[who], action_id=action.pk, now=NOW)
 
     assert (done.done_at, done.done_by, done.is_done) == (NOW, org[who], True)
 
 
 def test_ticking_twice_keeps_the_first(org, standup):
     action = create(org, standup)
-    services.action_complete(actor=org["member"], action_id=action.pk, now=NOW)
+    followup.action_complete(actor=org["member"], action_id=action.pk, now=NOW)
 
-    again = services.action_complete(actor=org["leader"], action_id=action.pk)
+    again = followup.action_complete(actor=org["leader"], action_id=action.pk)
 
     assert (again.done_at, again.done_by) == (NOW, org["member"])
 
 
 def test_reopen_clears_done(org, standup):
     action = create(org, standup)
-    services.action_complete(actor=org["member"], action_id=action.pk, now=NOW)
+    followup.action_complete(actor=org["member"], action_id=action.pk, now=NOW)
 
-    reopened = services.action_reopen(actor=org["member"], action_id=action.pk)
+    reopened = followup.action_reopen(actor=org["member"], action_id=action.pk)
 
     assert (reopened.done_at, reopened.done_by) == (None, None)
 
@@ -146,11 +147,11 @@ def test_others_do_not_tick_someone_elses_action(org, standup, who):
     else:
         actor = org["vsm"]
 
-    with pytest.raises(PermissionDenied, match=services.NOT_COMPLETER):
-        services.action_complete(actor=actor, action_id=action.pk)
-    services.action_complete(actor=org["member"], action_id=action.pk, now=NOW)
-    with pytest.raises(PermissionDenied, match=services.NOT_COMPLETER):
-        services.action_reopen(actor=actor, action_id=action.pk)
+    with pytest.raises(PermissionDenied, match=followup.NOT_COMPLETER):
+        followup.action_complete(actor=actor, action_id=action.pk)
+    followup.action_complete(actor=org["member"], action_id=action.pk, now=NOW)
+    with pytest.raises(PermissionDenied, match=followup.NOT_COMPLETER):
+        followup.action_reopen(actor=actor, action_id=action.pk)
 
     assert Action.objects.get(pk=action.pk).done_by == org["member"]
 
@@ -209,7 +210,7 @@ def test_my_actions_are_my_open_ones_soonest_first(org, standup):
     for title, due in [("Later", date(2026, 11, 30)), ("Sooner", date(2026, 11, 19))]:
         create(org, standup, title=title, due_date=due)
     done = create(org, standup, title="Done")
-    services.action_complete(actor=org["member"], action_id=done.pk)
+    followup.action_complete(actor=org["member"], action_id=done.pk)
     create(org, standup, title="The leader's", owner=org["leader"])
 
     assert [a.title for a in selectors.my_actions(user=org["member"], now=NOW)] == [

@@ -19,7 +19,7 @@ from standardwork.models import (
 )
 from standardwork.services import ItemSpec
 from standardwork.services import cycles as cycle_services
-from standardwork.services.cycles import ActionSpec
+from standardwork.services.followup import ActionSpec
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 from tests.standardwork.conftest import at
 
@@ -215,7 +215,7 @@ def test_do_creates_the_cycles_actions_for_people_in_the_team(org):
         (lambda org: ActionSpec("Log calls", org["member"], date(2026, 3, 1)),
          {"due_date": ["The due date cannot be in the past."]}),
         (lambda org: ActionSpec("Log calls", UserFactory(username="stranger"), date(2026, 3, 6)),
-         {"owner": ["The owner must be someone in the team."]}),
+         {"owner": ["The owner must be someone in North."]}),
         (lambda org: ActionSpec("  ", org["member"], date(2026, 3, 6)),
          {"title": ["Say what is to be done."]}),
     ],

@@ -250,13 +250,16 @@ def test_a_member_cannot_verify_their_leader(org, checks):
     assert CheckEvent.objects.count() == 0
 
 
-def test_reminder_goes_once_a_day_after_three_in_the_afternoon_local(org, checks):
+def test_reminder_goes_once_a_day_after_three_in_the_afternoon_local(
+    org, checks, django_capture_on_commit_callbacks
+):
     org["leader"].email = "leader@example.com"
     org["leader"].save(update_fields=["email"])
 
-    assert services.reminders_send_due(now=at("2026-11-18 14:59", "Europe/London")) == 0
-    assert services.reminders_send_due(now=at("2026-11-18 15:00", "Europe/London")) == 1
-    assert services.reminders_send_due(now=at("2026-11-18 16:00", "Europe/London")) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send_due(now=at("2026-11-18 14:59", "Europe/London")) == 0
+        assert services.reminders_send_due(now=at("2026-11-18 15:00", "Europe/London")) == 1
+        assert services.reminders_send_due(now=at("2026-11-18 16:00", "Europe/London")) == 0
 
     assert [message.to for message in mail.outbox] == [["leader@example.com"]]
     assert mail.outbox[0].body.splitlines()[2] == "You have 3 open standard-work items today."

@@ -24,6 +24,7 @@ from standardwork.models import (
     Standup,
     StandupAttendance,
 )
+from standardwork.services import followup
 from standardwork.services import standups as services
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 
@@ -329,8 +330,9 @@ def test_only_the_tc_or_tl_logs_the_standup(client, org, standup, name, data):
 
 def test_a_member_of_another_team_sees_none_of_it(client, org, standup, outsider):
     impediment = raise_impediment(org)
-    action = services.action_create(
+    action = followup.action_create(
         actor=org["coordinator"], team=org["team"], title="Call", owner=org["member"],
+        source=Action.Source.STANDUP,
         due_date=services.team_today(org["team"]), standup=standup,
     )  # fmt: skip
     client.force_login(outsider)
@@ -699,8 +701,9 @@ def _history(org, *, days: int = 250) -> None:
 def _live(org, standup) -> None:
     """Today's live data: an open action due, two open impediments, one escalated."""
     team = org["team"]
-    services.action_create(
+    followup.action_create(
         actor=org["coordinator"], team=team, title="Call back", owner=org["member"],
+        source=Action.Source.STANDUP,
         due_date=standup.date, standup=standup,
     )  # fmt: skip
     Action.objects.create(

@@ -1,0 +1,73 @@
+"""The one action form, for stand-ups, cycles and (in valuestream) the weekly review.
+
+It checks what a field alone can tell (present, a date, short enough, an owner
+from the list); `services.followup.action_create` checks the rules again (an
+owner in the team, a due date not in the past) and its messages land on the
+same fields.
+"""
+
+from datetime import date
+
+from django import forms
+
+from roles.models import User
+from standardwork.models import Action
+from standardwork.services.followup import PAST_DUE_DATE, ActionSpec
+
+TITLE_MAX = Action._meta.get_field("title").max_length
+
+
+class ActionForm(forms.Form):
+    """A new action: what, who, by when. The owner is chosen from the team's people."""
+
+    title = forms.CharField(
+        max_length=TITLE_MAX,
+        label="Action",
+        error_messages={"required": "Say what is to be done."},
+    )
+    owner = forms.TypedChoiceField(
+        coerce=int, label="Owner", error_messages={"required": "Choose who owns it."}
+    )
+    due_date = forms.DateField(
+        label="Due",
+        # A date input takes ISO dates only, whatever the locale's format.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Give a due date.", "invalid": "Enter a date."},
+    )
+
+    def __init__(self, *args, people: list[User], today: date | None = None, **kwargs):
+        kwargs.setdefault("auto_id", "id_action_%s")
+        super().__init__(*args, **kwargs)
+        self.people = {person.pk: person for person in people}
+        self.today = today
+        self.fields["owner"].choices = [("", "Choose the owner…")] + [
+            (person.pk, person.display_name) for person in people
+        ]
+        if today is not None:
+            self.fields["due_date"].widget.attrs["min"] = today.isoformat()
+
+    def clean_owner(self) -> User:
+        return self.people[self.cleaned_data["owner"]]
+
+    def clean_due_date(self) -> date:
+        due = self.cleaned_data["due_date"]
+        if self.today is not None and due < self.today:
+            raise forms.ValidationError(PAST_DUE_DATE)
+        return due
+
+    def to_spec(self) -> ActionSpec:
+        data = self.cleaned_data
+        return ActionSpec(title=data["title"], owner=data["owner"], due_date=data["due_date"])
+
+
+class _ActionFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each row gets its own ids inside the formset's prefix.
+        for form in self.forms:
+            form.auto_id = "id_%s"
+
+
+ActionFormSet = forms.formset_factory(
+    ActionForm, formset=_ActionFormSet, extra=1, min_num=1, validate_min=True
+)
