@@ -28,7 +28,10 @@ def _transient(error: Exception) -> bool:
     """A mail server that may answer next time: down, timed out, or a 4xx reply."""
     if isinstance(error, smtplib.SMTPResponseException):
         return 400 <= error.smtp_code < 500
-    return isinstance(error, smtplib.SMTPServerDisconnected | smtplib.SMTPConnectError | OSError)
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    # Every other SMTPException (refused recipients, ...) is an OSError too, and final.
+    return not isinstance(error, smtplib.SMTPException)
 
 
 @shared_task(
@@ -36,6 +39,7 @@ def _transient(error: Exception) -> bool:
     bind=True,
     acks_late=True,
     max_retries=6,
+    default_retry_delay=30,
     soft_time_limit=60,
     time_limit=90,
 )
@@ -46,4 +50,4 @@ def send_notice_email(self, notice_id: int) -> bool:
     except (smtplib.SMTPException, OSError) as error:
         if not _transient(error):
             raise
-        raise self.retry(exc=error, countdown=min(30 * 2**self.request.retries, 3600)) from error
+        raise self.retry(exc=error, countdown=min(self.default_retry_delay * 2**self.request.retries, 3600)) from error
