@@ -50,4 +50,5 @@ def send_notice_email(self, notice_id: int) -> bool:
     except (smtplib.SMTPException, OSError) as error:
         if not _transient(error):
             raise
-        raise self.retry(exc=error, countdown=min(self.default_retry_delay * 2**self.request.retries, 3600)) from error
+        backoff = min(self.default_retry_delay * 2**self.request.retries, 3600)
+        raise self.retry(exc=error, countdown=backoff) from error

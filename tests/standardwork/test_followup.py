@@ -214,10 +214,13 @@ def test_a_notice_without_email_queues_nothing(
 def test_no_email_is_queued_when_the_transaction_rolls_back(
     org, leader_with_email, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as queued:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _send(org)
-            raise RuntimeError("the write that sent it failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as queued,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _send(org)
+        raise RuntimeError("the write that sent it failed")
 
     assert (len(queued), mail.outbox, Notice.objects.count()) == (0, [], 0)
 
@@ -260,8 +263,10 @@ def test_a_transient_smtp_error_is_retried_and_the_email_then_goes_once(
     notice = _send(org)
 
     # Run eagerly, each retry runs at once inside the first call.
-    send_notice_email.apply(kwargs={"notice_id": notice.pk}, throw=False)
+    monkeypatch.setattr(send_notice_email.app.conf, "task_eager_propagates", False)
+    result = send_notice_email.apply(kwargs={"notice_id": notice.pk})
 
+    assert (result.state, result.get()) == ("SUCCESS", True)
     assert _FlakyBackend.attempts == 3
     assert len(mail.outbox) == 1
     notice.refresh_from_db()
