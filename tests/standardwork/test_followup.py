@@ -263,7 +263,7 @@ def test_a_transient_smtp_error_is_retried_and_the_email_then_goes_once(
     notice = _send(org)
 
     # Run eagerly, each retry runs at once inside the first call.
-    monkeypatch.setattr(send_notice_email.app.conf, "task_eager_propagates", False)
+    send_notice_email.app.conf.task_eager_propagates = False  # conftest sets it back
     result = send_notice_email.apply(kwargs={"notice_id": notice.pk})
 
     assert (result.state, result.get()) == ("SUCCESS", True)
