@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from leanops.management.commands.seed_demo import DEMO_PASSWORD
 from roles.models import Team, User
 from standardwork.models import Action, Impediment
+from standardwork.services import followup
 from standardwork.services import standups as services
 
 pytestmark = pytest.mark.e2e
@@ -126,8 +127,9 @@ def test_standup_page_and_impediment_board_fit_a_phone_and_a_desktop(
         team=team, title="Follow up the Severn Water tender with the pump sizing sheet",
         owner=member, due_date=standup.date - timedelta(days=2),
     )  # fmt: skip
-    services.action_create(
-        actor=coordinator, team=team, standup=standup, title=ACTION, owner=member,
+    followup.action_create(
+        actor=coordinator, team=team, source=Action.Source.STANDUP, standup=standup,
+        title=ACTION, owner=member,
         due_date=standup.date + timedelta(days=1),
     )  # fmt: skip
     services.impediment_raise(
