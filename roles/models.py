@@ -1,7 +1,7 @@
 """The organisation: people, value streams, teams and who holds which role.
 
 A person's layer (VSM, TC, TL, member, Marketing Communication) is derived
-from these rows, never stored twice: see `User.layers`.
+from these rows, never stored twice: see `roles.layers.layer_of`.
 """
 
 import zoneinfo

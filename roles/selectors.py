@@ -4,14 +4,15 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from roles import policy
+from roles.layers import layers_of, membership_layer
 from roles.models import Layer, Membership, Team, User, ValueStream
 
 
 def user_layers(user: User) -> list[Layer]:
-    """The layers `user` works in, highest first, derived from the organisation.
+    """The layers `user` works in, highest first (roles.layers.layers_of), in one query.
 
     Cached on the user object, so a request asks the database once.
     """
@@ -20,19 +21,21 @@ def user_layers(user: User) -> list[Layer]:
         return cached
     layers: list[Layer] = []
     if user.is_authenticated:
-        if ValueStream.objects.filter(vsm=user).exists():
-            layers.append(Layer.VSM)
-        if Team.objects.filter(coordinator=user).exists():
-            layers.append(Layer.TC)
-        memberships = set(
-            Membership.objects.filter(user=user).values_list("role", "team__kind").distinct()
+        # One row per membership (one with no membership when there is none).
+        rows = list(
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                manages=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))),
+                coordinates=Exists(Team.objects.filter(coordinator=OuterRef("pk"))),
+            )
+            .values_list("manages", "coordinates", "memberships__role", "memberships__team__kind")
         )
-        if (Membership.Role.LEADER, Team.Kind.SALES_MARKETING) in memberships:
-            layers.append(Layer.TL)
-        if any(kind == Team.Kind.MARKETING_COMMUNICATION for _, kind in memberships):
-            layers.append(Layer.MC)
-        if (Membership.Role.MEMBER, Team.Kind.SALES_MARKETING) in memberships:
-            layers.append(Layer.MEMBER)
+        if rows:
+            layers = layers_of(
+                memberships=[(role, kind) for _, _, role, kind in rows if role is not None],
+                coordinates_a_team=rows[0][1],
+                manages_a_value_stream=rows[0][0],
+            )
     user._leanops_layers = layers
     return layers
 
@@ -96,7 +99,7 @@ def value_stream_detail(*, user: User, value_stream_id: int) -> ValueStream | No
 
 
 def person_detail(*, viewer: User, person_id: int) -> User | None:
-    return (
+    person = (
         policy.overseen_people(viewer)
         .prefetch_related(
             Prefetch(
@@ -109,6 +112,14 @@ def person_detail(*, viewer: User, person_id: int) -> User | None:
         .filter(pk=person_id)
         .first()
     )
+    if person is not None:
+        # Their layers from the rows just read, so user_layers(person) asks nothing more.
+        person._leanops_layers = layers_of(
+            memberships=[(m.role, m.team.kind) for m in person.memberships.all()],
+            coordinates_a_team=bool(person.coordinated_teams.all()),
+            manages_a_value_stream=bool(person.managed_value_streams.all()),
+        )
+    return person
 
 
 @dataclass(frozen=True)
@@ -119,26 +130,32 @@ class PersonPlace:
     ("tl", "all", None)... a template for that layer and scope applies to them.
     The time zone and working days are those of their own team (the one they
     lead first), else the first team they coordinate, else their value stream.
+    `layers` are those they work in, highest first (roles.layers.layers_of).
     """
 
     user_id: int
     time_zone: str
     working_days: tuple[int, ...]
     scopes: frozenset[tuple[str, str, int | None]] = field(default_factory=frozenset)
+    layers: tuple[Layer, ...] = ()
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
-    def layers(self) -> set[str]:
-        return {layer for layer, _, _ in self.scopes}
+    def layer(self) -> Layer | None:
+        """Their primary layer, the highest they work in."""
+        return self.layers[0] if self.layers else None
 
 
 def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonPlace]:
     """Every person with a layer (or just `user_ids`), in three queries."""
     wanted = set(user_ids) if user_ids is not None else None
     scopes: dict[int, set[tuple[str, str, int | None]]] = {}
+    memberships: dict[int, list[tuple[str, str]]] = {}  # user -> (role, team kind) per place
+    coordinators: set[int] = set()
+    managers: set[int] = set()
     calendars: dict[int, tuple[int, str, tuple[int, ...]]] = {}  # user -> (rank, zone, days)
 
     def add(user_id: int, layer: str, team: Team | None, value_stream_ids: Iterable[int]) -> None:
@@ -164,21 +181,19 @@ def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonP
     team_streams = {pk: [vs.pk for vs in team.value_streams.all()] for pk, team in teams.items()}
     for membership in Membership.objects.only("user_id", "team_id", "role").order_by("pk"):
         team = teams[membership.team_id]
-        if team.kind == Team.Kind.MARKETING_COMMUNICATION:
-            layer = Layer.MC
-        elif membership.role == Membership.Role.LEADER:
-            layer = Layer.TL
-        else:
-            layer = Layer.MEMBER
+        layer = membership_layer(role=membership.role, team_kind=team.kind)
         add(membership.user_id, layer, team, team_streams[team.pk])
+        memberships.setdefault(membership.user_id, []).append((membership.role, team.kind))
         rank = 0 if membership.role == Membership.Role.LEADER else 1
         place(membership.user_id, rank, team.time_zone, team.working_days)
     for team in teams.values():
         if team.coordinator_id:
             add(team.coordinator_id, Layer.TC, team, team_streams[team.pk])
+            coordinators.add(team.coordinator_id)
             place(team.coordinator_id, 2, team.time_zone, team.working_days)
     for value_stream in ValueStream.objects.only("pk", "vsm_id", "time_zone").order_by("pk"):
         add(value_stream.vsm_id, Layer.VSM, None, [value_stream.pk])
+        managers.add(value_stream.vsm_id)
         place(value_stream.vsm_id, 3, value_stream.time_zone, (1, 2, 3, 4, 5))
     return {
         user_id: PersonPlace(
@@ -186,6 +201,13 @@ def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonP
             time_zone=calendars[user_id][1],
             working_days=calendars[user_id][2],
             scopes=frozenset(person_scopes),
+            layers=tuple(
+                layers_of(
+                    memberships=memberships.get(user_id, ()),
+                    coordinates_a_team=user_id in coordinators,
+                    manages_a_value_stream=user_id in managers,
+                )
+            ),
         )
         for user_id, person_scopes in scopes.items()
     }

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Sum
 
+from roles.layers import LAYER_ORDER
 from roles.models import Layer, Team, User
 from roles.selectors import PersonPlace, person_places
 from standardwork import calendar
@@ -21,7 +22,6 @@ from standardwork.models import Check, LayerTarget, TemplateItem
 
 NO_REASON = "Not done, no reason given"
 DEFAULT_WORKING_MINUTES = 480
-LAYER_ORDER = [Layer.VSM, Layer.TC, Layer.TL, Layer.MC, Layer.MEMBER]
 
 
 @dataclass
@@ -95,9 +95,7 @@ class AdherenceReport:
 
 
 def _primary_layer(place: PersonPlace | None) -> Layer | None:
-    if place is None:
-        return None
-    return next((layer for layer in LAYER_ORDER if layer in place.layers), None)
+    return place.layer if place is not None else None
 
 
 def _targets() -> dict[str, tuple[int, int]]:

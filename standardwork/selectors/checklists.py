@@ -9,11 +9,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from roles import policy
-from roles.models import Layer, Membership, User
+from roles.layers import layer_of, layer_rank
+from roles.models import Layer, Membership, User, ValueStream
 from standardwork import calendar
 from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice, TemplateItem
 
@@ -152,7 +153,7 @@ class BoardRow:
     """One person of the layer below, and their checklist of the board's day."""
 
     person: User
-    layer: str
+    layer: Layer | None
     teams: list[str]
     checklist: Checklist | None
     checks: list[Check]
@@ -171,9 +172,6 @@ def board_colour(check: Check) -> str:
     if check.is_red:
         return "red"
     return "green" if check.is_green else "grey"
-
-
-_LAYER_ORDER = {Layer.TC: 0, Layer.TL: 1, Layer.MC: 2, Layer.MEMBER: 3}
 
 
 def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
@@ -195,19 +193,16 @@ def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
             to_attr="board_memberships",
         ),
         "coordinated_teams",
-    )
+    ).annotate(board_manages_a_value_stream=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))))
     rows = []
     for person in people:
         coordinated = sorted(team.name for team in person.coordinated_teams.all())
         memberships = person.board_memberships
-        if coordinated:
-            layer = Layer.TC
-        elif any(m.role == Membership.Role.LEADER for m in memberships):
-            layer = Layer.TL
-        elif any(m.team.is_marketing_communication for m in memberships):
-            layer = Layer.MC
-        else:
-            layer = Layer.MEMBER
+        layer = layer_of(
+            memberships=[(m.role, m.team.kind) for m in memberships],
+            coordinates_a_team=bool(coordinated),
+            manages_a_value_stream=person.board_manages_a_value_stream,
+        )
         checklist = person.board_checklists[0] if person.board_checklists else None
         checks = list(checklist.checks.all()) if checklist is not None else []
         if not checks:
@@ -223,12 +218,12 @@ def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
                 checks=checks,
             )
         )
-    # Coordinators first; then each team's leader and its members together.
+    # Coordinators (and anyone above) first; then each team's leader and its members together.
     rows.sort(
         key=lambda row: (
-            row.layer != Layer.TC,
+            layer_rank(row.layer) > layer_rank(Layer.TC),
             row.teams[:1],
-            _LAYER_ORDER[row.layer],
+            layer_rank(row.layer),
             row.person.display_name.lower(),
         )
     )
