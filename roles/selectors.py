@@ -211,3 +211,20 @@ def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonP
         )
         for user_id, person_scopes in scopes.items()
     }
+
+
+def team_people(team: Team) -> list[User]:
+    """The team's people, its TL first, then its members by name.
+
+    Reads `team.memberships` with their users: prefetch them
+    (`memberships__user`) and a list of teams costs no query per team.
+    """
+    memberships = sorted(
+        team.memberships.all(),
+        key=lambda m: (
+            m.role != Membership.Role.LEADER,
+            m.user.first_name.lower(),
+            m.user.last_name.lower(),
+        ),
+    )
+    return [membership.user for membership in memberships]

@@ -12,10 +12,10 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from roles import policy
+from roles import policy as organisation
 from roles.layers import layer_of, layer_rank
 from roles.models import Layer, Membership, User, ValueStream
-from standardwork import calendar
+from standardwork import calendar, policy
 from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice, TemplateItem
 
 # A monthly item stays open at most a month; look back a little further.
@@ -237,6 +237,6 @@ def verification_board(*, verifier: User, day: date) -> list[BoardRow]:
 
 def board_row(*, viewer: User, person_id: int, day: date) -> BoardRow | None:
     """One person's row, if `viewer` may see their standard work (their own or a layer below)."""
-    people = policy.overseen_people(viewer).filter(pk=person_id)
+    people = organisation.overseen_people(viewer).filter(pk=person_id)
     rows = _board_people(people, day)
     return rows[0] if rows else None
