@@ -3,7 +3,7 @@ the services, so the message appears at the field that breaks them."""
 
 from django import forms
 
-from roles import rules
+from roles import policy, rules
 from roles.models import Membership, Team, User, ValueStream
 
 
@@ -41,10 +41,23 @@ class TeamForm(forms.ModelForm):
 
 
 class TeamSettingsForm(TeamForm):
-    """What a VSM may change about a team from the app (the kind stays as it is)."""
+    """What a VSM may change about a team from the app (the kind stays as it is).
+
+    It offers only what `actor` may choose: their own value streams (and those
+    the team already serves) and people of their own organisation as coordinator.
+    """
 
     class Meta(TeamForm.Meta):
         fields = [f for f in TeamForm.Meta.fields if f != "kind"]
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value_streams"].queryset = policy.team_value_stream_choices(
+            actor, self.instance
+        ).order_by("name")
+        self.fields["coordinator"].queryset = policy.coordinator_choices(
+            actor, self.instance
+        ).order_by("first_name", "last_name", "username")
 
 
 class ValueStreamForm(forms.ModelForm):

@@ -107,6 +107,32 @@ def can_create_team(user: User) -> bool:
     )
 
 
+def can_add_team_to_value_stream(user: User, value_stream: ValueStream) -> bool:
+    """Only the VSM of a value stream (or a superuser) puts a team into it."""
+    return user.is_authenticated and (user.is_superuser or value_stream.vsm_id == user.pk)
+
+
+def team_value_stream_choices(user: User, team: Team | None = None) -> QuerySet[ValueStream]:
+    """The value streams `user` may choose for `team`: their own, and those it already serves."""
+    if user.is_superuser:
+        return ValueStream.objects.all()
+    wanted = Q(vsm=user)
+    if team is not None and team.pk:
+        wanted |= Q(teams=team)
+    return ValueStream.objects.filter(pk__in=ValueStream.objects.filter(wanted).values("pk"))
+
+
+def coordinator_choices(user: User, team: Team | None = None) -> QuerySet[User]:
+    """Who `user` may make a team's coordinator: the people of their own organisation
+    (those they oversee) and whoever coordinates the team now."""
+    if user.is_superuser:
+        return User.objects.filter(is_active=True)
+    wanted = Q(pk__in=overseen_people(user).values("pk"))
+    if team is not None and team.coordinator_id:
+        wanted |= Q(pk=team.coordinator_id)
+    return User.objects.filter(wanted, is_active=True)
+
+
 def require(allowed: bool, message: str = "You do not have access to this.") -> None:
     """Refuse before anything is written."""
     if not allowed:

@@ -68,7 +68,8 @@ def team_create(
     policy.require(policy.can_create_team(actor), "Only a VSM or an administrator adds teams.")
     if not actor.is_superuser:
         policy.require(
-            all(vs.vsm_id == actor.pk for vs in value_streams) and bool(value_streams),
+            all(policy.can_add_team_to_value_stream(actor, vs) for vs in value_streams)
+            and bool(value_streams),
             "A VSM adds teams only to their own value streams.",
         )
     team = Team(
@@ -95,9 +96,14 @@ def team_update(
     team = Team.objects.select_for_update().get(pk=team.pk)
     new_value_streams = list(value_streams) if value_streams is not None else None
     if new_value_streams is not None and not actor.is_superuser:
+        current = set(team.value_streams.all())
+        for value_stream in set(new_value_streams) - current:
+            policy.require(
+                policy.can_add_team_to_value_stream(actor, value_stream),
+                f"Only the VSM of {value_stream.name} adds teams to it.",
+            )
         policy.require(
-            all(vs.vsm_id == actor.pk for vs in new_value_streams)
-            or set(new_value_streams) >= set(team.value_streams.exclude(vsm=actor)),
+            set(new_value_streams) >= {vs for vs in current if vs.vsm_id != actor.pk},
             "A VSM cannot move a team out of another VSM's value stream.",
         )
     for field, value in fields.items():

@@ -162,6 +162,79 @@ def test_other_vsm_cannot_edit_a_value_stream_and_nothing_is_written(client, org
          "weekly_review_time": "10:00"},
     )  # fmt: skip
 
-    assert response.status_code == 403
+    # Not found, like every other foreign id: the answer says nothing about the id.
+    assert response.status_code == 404
     org["pumps"].refresh_from_db()
     assert org["pumps"].name == "Pumps"
+
+
+def test_a_member_of_the_value_stream_may_not_edit_it_and_is_told_why(client, org):
+    client.force_login(org["coordinator"])
+
+    response = client.post(
+        reverse("roles:value_stream_edit", args=[org["pumps"].pk]),
+        {"name": "Taken", "market": "x", "time_zone": "UTC", "weekly_review_weekday": 1,
+         "weekly_review_time": "10:00"},
+    )  # fmt: skip
+
+    assert response.status_code == 403
+    assert "Only the value stream&#x27;s VSM changes its set-up." in response.content.decode()
+    org["pumps"].refresh_from_db()
+    assert org["pumps"].name == "Pumps"
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_another_value_streams_team_edit_page_is_not_found(client, org, method):
+    client.force_login(org["vsm"])
+
+    response = getattr(client, method)(reverse("roles:team_edit", args=[org["field"].pk]))
+
+    assert response.status_code == 404
+    assert Team.objects.get(pk=org["field"].pk).name == "Field"
+
+
+def _team_post(org, value_streams):
+    return {
+        "name": "North", "value_streams": [vs.pk for vs in value_streams],
+        "coordinator": org["coordinator"].pk, "stages": ["acquisition"],
+        "time_zone": "UTC", "standup_time": "09:00", "working_days": ["1"],
+    }  # fmt: skip
+
+
+def test_a_vsm_cannot_attach_their_team_to_another_vsms_value_stream(client, org):
+    client.force_login(org["vsm"])
+
+    response = client.post(
+        reverse("roles:team_edit", args=[org["north"].pk]),
+        _team_post(org, [org["pumps"], org["service"]]),
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["value_streams"] == [
+        f"Select a valid choice. {org['service'].pk} is not one of the available choices."
+    ]
+    assert names(org["north"].value_streams.all()) == ["Pumps"]
+
+
+def test_the_team_service_refuses_another_vsms_value_stream_and_writes_nothing(org):
+    from django.core.exceptions import PermissionDenied
+
+    from roles import services
+
+    with pytest.raises(PermissionDenied, match="Only the VSM of Service adds teams to it."):
+        services.team_update(
+            actor=org["vsm"], team=org["north"], value_streams=[org["pumps"], org["service"]]
+        )
+
+    assert names(org["north"].value_streams.all()) == ["Pumps"]
+
+
+def test_the_team_edit_form_offers_only_the_vsms_value_streams_and_people(client, org):
+    client.force_login(org["vsm"])
+
+    form = client.get(reverse("roles:team_edit", args=[org["north"].pk])).context["form"]
+
+    assert names(form.fields["value_streams"].queryset) == ["Pumps"]
+    assert names(form.fields["coordinator"].queryset) == [
+        "coordinator", "leader", "member", "south", "vsm",
+    ]  # fmt: skip

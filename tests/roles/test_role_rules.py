@@ -110,6 +110,7 @@ def test_team_settings_form_checks_the_value_streams_already_served(pumps):
     team = TeamFactory(name="Team North", value_streams=[pumps])
     form = TeamSettingsForm(
         instance=team,
+        actor=pumps.vsm,
         data={
             "name": "Team North",
             "value_streams": [pumps.pk],
