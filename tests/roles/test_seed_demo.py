@@ -270,3 +270,21 @@ def test_organisation_seed_refuses_an_admin_who_is_not_a_superuser():
 
     with pytest.raises(DemoError):
         seed_organisation()
+
+
+def test_seed_demo_refuses_a_production_database_and_writes_nothing(settings):
+    settings.DEMO_DATA_ALLOWED = False  # DEBUG=false in the environment
+
+    with pytest.raises(CommandError, match="looks like a production database"):
+        call_command("seed_demo", verbosity=0)
+
+    assert User.objects.count() == 0
+
+
+def test_seed_demo_seeds_production_only_when_asked_explicitly(settings, capsys):
+    settings.DEMO_DATA_ALLOWED = False
+
+    call_command("seed_demo", "--allow-production", "--url", "https://leanops.example.com")
+
+    assert User.objects.filter(username="admin", is_superuser=True).exists()
+    assert "Open https://leanops.example.com/ and sign in as:" in capsys.readouterr().out

@@ -8,6 +8,7 @@ second run creates nothing.
 
 import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -19,6 +20,11 @@ from standardwork.demo_rhythm import RhythmSummary, rhythm_seed
 
 DEMO_PASSWORD = "leanops-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
+PRODUCTION_REFUSAL = (
+    "seed_demo creates the superuser admin and demo logins with the published password "
+    f"{DEMO_PASSWORD!r}; DEBUG is false, so this looks like a production database. "
+    "Run it with --allow-production if you really want the demo here."
+)
 
 
 class Command(BaseCommand):
@@ -35,8 +41,28 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already has any user.",
         )
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Seed even when DEBUG is false (the demo password is public).",
+        )
+        parser.add_argument(
+            "--url",
+            default=DEMO_URL,
+            help=f"The address the app is served at, for the printed logins ({DEMO_URL}).",
+        )
 
-    def handle(self, *args, if_empty: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        if_empty: bool = False,
+        allow_production: bool = False,
+        url: str = DEMO_URL,
+        **options,
+    ):
+        if not settings.DEMO_DATA_ALLOWED and not allow_production:
+            raise CommandError(PRODUCTION_REFUSAL)
+        self.url = url if url.endswith("/") else url + "/"
         if if_empty and User.objects.exists():
             self.stdout.write("seed_demo: users already exist, so nothing was created.")
             return
@@ -110,11 +136,11 @@ class Command(BaseCommand):
             ("leader", f"Team Leader of {TEAMS[0].name} ({TEAMS[0].time_zone})"),
             ("member", f"member of {TEAMS[0].name}"),
             ("marcom", "Marketing Communication department"),
-            (ADMIN_USERNAME, f"superuser; the admin is at {DEMO_URL}admin/"),
+            (ADMIN_USERNAME, f"superuser; the admin is at {self.url}admin/"),
         ]
         names = {person.username: f"{person.first_name} {person.last_name}" for person in PEOPLE}
         names[ADMIN_USERNAME] = f"{ADMIN.first_name} {ADMIN.last_name}"
-        self.stdout.write(f"\nOpen {DEMO_URL} and sign in as:")
+        self.stdout.write(f"\nOpen {self.url} and sign in as:")
         for username, role in logins:
             self.stdout.write(f"  {username:<12} {names[username]}, {role}")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
