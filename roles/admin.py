@@ -8,31 +8,12 @@ with the message at the field that breaks it.
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.forms.models import BaseInlineFormSet
 
 from roles.forms import TeamForm, ValueStreamForm
+from roles.layers import in_layer
 from roles.models import Layer, Membership, Team, User, ValueStream
-
-# How each layer is found from the organisation rows; the same derivation as
-# roles.selectors.user_layers, written as subqueries so a list is one query.
-_LAYER_QUERIES = {
-    Layer.VSM: lambda: ValueStream.objects.filter(vsm=OuterRef("pk")),
-    Layer.TC: lambda: Team.objects.filter(coordinator=OuterRef("pk")),
-    Layer.TL: lambda: Membership.objects.filter(
-        user=OuterRef("pk"),
-        role=Membership.Role.LEADER,
-        team__kind=Team.Kind.SALES_MARKETING,
-    ),
-    Layer.MC: lambda: Membership.objects.filter(
-        user=OuterRef("pk"), team__kind=Team.Kind.MARKETING_COMMUNICATION
-    ),
-    Layer.MEMBER: lambda: Membership.objects.filter(
-        user=OuterRef("pk"),
-        role=Membership.Role.MEMBER,
-        team__kind=Team.Kind.SALES_MARKETING,
-    ),
-}
 
 
 def _layer_annotation(layer: Layer) -> str:
@@ -49,7 +30,7 @@ class LayerListFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in Layer.values:
             return queryset
-        return queryset.filter(Exists(_LAYER_QUERIES[Layer(self.value())]()))
+        return queryset.filter(in_layer(Layer(self.value())))
 
 
 class OneLeaderInlineFormSet(BaseInlineFormSet):
@@ -127,19 +108,12 @@ class UserAdmin(DjangoUserAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                **{
-                    _layer_annotation(layer): Exists(query())
-                    for layer, query in _LAYER_QUERIES.items()
-                }
-            )
+            .annotate(**{_layer_annotation(layer): in_layer(layer) for layer in Layer})
         )
 
     @admin.display(description="layers")
     def layers(self, obj: User) -> str:
-        labels = [
-            layer.label for layer in _LAYER_QUERIES if getattr(obj, _layer_annotation(layer), False)
-        ]
+        labels = [layer.label for layer in Layer if getattr(obj, _layer_annotation(layer), False)]
         return ", ".join(labels) or "-"
 
     @admin.display(description="value stream manager of")

@@ -20,7 +20,9 @@ no layer: someone without a place has none.
 
 from collections.abc import Iterable
 
-from roles.models import Layer, Membership, Team
+from django.db.models import Exists, OuterRef
+
+from roles.models import Layer, Membership, Team, ValueStream
 
 # Layer is declared highest first.
 LAYER_ORDER: tuple[Layer, ...] = tuple(Layer)
@@ -72,3 +74,27 @@ def layer_of(
         manages_a_value_stream=manages_a_value_stream,
     )
     return layers[0] if layers else None
+
+
+def in_layer(layer: Layer) -> Exists:
+    """The same rule as `layers_of`, as a condition on User rows: who works in `layer`.
+
+    For lists filtered by layer in one query (the admin's layer filter); the
+    table test in tests/roles/test_layer_of.py holds the two forms together.
+    """
+    person = OuterRef("pk")
+    sales = Team.Kind.SALES_MARKETING
+    conditions = {
+        Layer.VSM: ValueStream.objects.filter(vsm=person),
+        Layer.TC: Team.objects.filter(coordinator=person),
+        Layer.TL: Membership.objects.filter(
+            user=person, role=Membership.Role.LEADER, team__kind=sales
+        ),
+        Layer.MC: Membership.objects.filter(
+            user=person, team__kind=Team.Kind.MARKETING_COMMUNICATION
+        ),
+        Layer.MEMBER: Membership.objects.filter(
+            user=person, role=Membership.Role.MEMBER, team__kind=sales
+        ),
+    }
+    return Exists(conditions[layer])

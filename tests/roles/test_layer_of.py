@@ -5,10 +5,8 @@ adherence, the verification board, the admin's filter) agrees with it."""
 from datetime import date
 
 import pytest
-from django.db.models import Exists
 
-from roles.admin import _LAYER_QUERIES
-from roles.layers import layer_of, layers_of
+from roles.layers import in_layer, layer_of, layers_of
 from roles.models import Layer, Membership, Team, User
 from roles.selectors import person_detail, person_places, user_layers
 from standardwork.selectors.checklists import board_row, verification_board
@@ -109,7 +107,7 @@ def test_every_reader_of_a_layer_agrees_with_layers_of(kind, places, superuser, 
     in_admin_filter = [
         layer
         for layer in Layer
-        if User.objects.filter(pk=person.pk).filter(Exists(_LAYER_QUERIES[layer]())).exists()
+        if User.objects.filter(pk=person.pk).filter(in_layer(layer)).exists()
     ]
     assert in_admin_filter == layers
 
