@@ -89,16 +89,17 @@ def year_of_history() -> str:
 
 def todays_check(user):
     """A daily item on `user`'s checklist for today, issuing one even on their day off."""
-    from standardwork import services
     from standardwork.models import Check, Checklist, TemplateItem
+    from standardwork.selectors.checklists import person_today
+    from standardwork.services import checklists as checklist_services
 
-    checklist = services.checklist_issue_today(user=user)
+    checklist = checklist_services.checklist_issue_today(user=user)
     if checklist is None:
         # A weekend or leave: the fixture gives them today's daily items anyway, so the
         # tick has something to tick whichever day the benchmark runs.
         latest = Checklist.objects.filter(owner=user).order_by("-date").first()
         checklist = Checklist.objects.create(
-            owner=user, date=services.person_today(user), time_zone=latest.time_zone
+            owner=user, date=person_today(user), time_zone=latest.time_zone
         )
         Check.objects.bulk_create(
             Check(checklist=checklist, item=check.item, position=check.position)

@@ -255,7 +255,7 @@ def background() -> list[Timing]:
 
     from roles.models import Team
     from roles.selectors import person_places
-    from standardwork.services import checklists_issue_due
+    from standardwork.services.checklists import checklists_issue_due
     from standardwork.services.standups import standups_open_due
 
     people = len(person_places())
@@ -298,14 +298,15 @@ class Page:
 
 def todays_checks(user) -> list[int]:
     """Today's daily items of `user`, issuing them even on their day off (a fixture)."""
-    from standardwork import services
     from standardwork.models import Check, Checklist, TemplateItem
+    from standardwork.selectors.checklists import person_today
+    from standardwork.services import checklists as checklist_services
 
-    checklist = services.checklist_issue_today(user=user)
+    checklist = checklist_services.checklist_issue_today(user=user)
     if checklist is None:
         latest = Checklist.objects.filter(owner=user).order_by("-date").first()
         checklist = Checklist.objects.create(
-            owner=user, date=services.person_today(user), time_zone=latest.time_zone
+            owner=user, date=person_today(user), time_zone=latest.time_zone
         )
         Check.objects.bulk_create(
             Check(checklist=checklist, item=check.item, position=check.position)

@@ -74,7 +74,8 @@ from standardwork.models import (
 
 # The private rule the issuer uses to match a template to a person; the history
 # must issue exactly what the beat tick would have.
-from standardwork.services.checklists import _template_applies, standard_defaults_ensure
+from standardwork.services.adherence import standard_defaults_ensure
+from standardwork.services.checklists import _template_applies
 
 SCALE_EMAIL_DOMAIN = "scale.ashfordflow.example"
 RANDOM_SEED = 2027

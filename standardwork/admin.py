@@ -4,13 +4,13 @@ What the admin may change follows the domain's rules:
 
 - Templates are versioned: a version and its items are never edited. A new
   version is added on the Template version "add" page and written by
-  services.template_revise, so it gets the next number and checklists already
+  services.templates.template_revise, so it gets the next number and checklists already
   issued keep theirs.
 - Checklists and checks are issued by the reconciler and changed through the
   tick, miss and verification services, which each leave a CheckEvent; here
   they are read-only, and never deleted, because the history hangs off them.
 - CheckEvent is the append-only history: no add, change or delete.
-- Absences added here go through services.absence_record, which also removes
+- Absences added here go through services.absences.absence_record, which also removes
   untouched checklists already issued for those days.
 - Stand-ups, impediments, actions, cycles and measurements are looked up and
   searched here; their changes belong to the pages, whose services check the
@@ -25,7 +25,6 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
 
-from standardwork import services
 from standardwork.models import (
     Absence,
     Action,
@@ -46,7 +45,9 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
-from standardwork.services import ItemSpec
+from standardwork.services import absences as absence_services
+from standardwork.services import templates as template_services
+from standardwork.services.templates import ItemSpec
 
 PERSON_SEARCH = ["username", "first_name", "last_name", "email"]
 
@@ -189,7 +190,7 @@ class TemplateVersionAdmin(admin.ModelAdmin):
             for data in items.cleaned_data
             if data and not data.get("DELETE")
         ]
-        version = services.template_revise(
+        version = template_services.template_revise(
             actor=request.user,
             template=form.cleaned_data["template"],
             items=specs,
@@ -264,7 +265,7 @@ class AbsenceAdmin(admin.ModelAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        absence = services.absence_record(
+        absence = absence_services.absence_record(
             actor=request.user,
             person=obj.person,
             start_date=obj.start_date,

@@ -1,7 +1,7 @@
 """Demo standard work: each layer's routines from DOMAIN.md and four weeks of history.
 
 `standard_work_seed` builds on the demo organisation (roles.demo). Templates
-are created through services.template_create with the demo superuser as
+are created through services.templates.template_create with the demo superuser as
 actor, looked up by name first, so a second run creates none. The history is
 written only into a database without any checklist yet, as the people would
 have written it: checklists issued by the same reconciler the beat tick runs,
@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from roles.demo import DemoOrganisation
 from roles.models import Layer, Membership, Team, User
-from standardwork import calendar, services
+from standardwork import calendar
 from standardwork.models import (
     Absence,
     Check,
@@ -34,7 +34,12 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
-from standardwork.services import ItemSpec
+from standardwork.services import absences as absence_services
+from standardwork.services import adherence as adherence_services
+from standardwork.services import checklists as checklist_services
+from standardwork.services import templates as template_services
+from standardwork.services import verification as verification_services
+from standardwork.services.templates import ItemSpec
 
 HISTORY_DAYS = 28
 RANDOM_SEED = 2026
@@ -293,7 +298,7 @@ def _templates_seed(organisation: DemoOrganisation) -> dict[str, StandardWorkTem
     for spec in specs:
         if spec.name in existing:
             continue
-        created[spec.name] = services.template_create(
+        created[spec.name] = template_services.template_create(
             actor=organisation.admin,
             name=spec.name,
             layer=spec.layer,
@@ -337,7 +342,7 @@ class _History:
     def build(self) -> HistorySummary:
         self._absence()
         self._issue()
-        services.standard_defaults_ensure()
+        adherence_services.standard_defaults_ensure()
         self.reasons = {
             reason.label: reason for reason in MissReason.objects.filter(is_active=True)
         }
@@ -374,7 +379,7 @@ class _History:
             return
         monday = self.first_day + timedelta(days=(8 - self.first_day.isoweekday()) % 7)
         start = monday + timedelta(days=9)  # Wednesday of the second week
-        self.absence = services.absence_record(
+        self.absence = absence_services.absence_record(
             actor=leader,
             person=member,
             start_date=start,
@@ -388,16 +393,16 @@ class _History:
         day = self.first_day
         while day < self.today:
             if day == self.revised_on and TEAM_LEADER_WORK in self.new_templates:
-                self.revision = services.template_revise(
+                self.revision = template_services.template_revise(
                     actor=self.organisation.admin,
                     template=self.new_templates[TEAM_LEADER_WORK],
                     items=[TEAM_LEADER_REVISION, *self._spec_items(TEAM_LEADER_WORK)],
                     note=TEAM_LEADER_REVISION_NOTE,
                 )
             # Noon UTC is the same calendar day in every demo time zone.
-            services.checklists_issue_due(now=datetime.combine(day, time(12), tzinfo=UTC))
+            checklist_services.checklists_issue_due(now=datetime.combine(day, time(12), tzinfo=UTC))
             day += timedelta(days=1)
-        services.checklists_issue_due(now=self.now)
+        checklist_services.checklists_issue_due(now=self.now)
 
     def _spec_items(self, name: str) -> list[ItemSpec]:
         spec = next(s for s in _template_specs(self.organisation) if s.name == name)
@@ -422,7 +427,7 @@ class _History:
                 at = self._local(checklist.date, checklist.time_zone, start, 25) + timedelta(
                     minutes=35 * check.position
                 )
-                services.check_tick(actor=owner, check_id=check.pk, now=at)
+                checklist_services.check_tick(actor=owner, check_id=check.pk, now=at)
                 check.status = Check.Status.DONE
                 self.intended.events[(check.pk, CheckEvent.Kind.TICK)] = at
                 self.summary.ticked += 1
@@ -438,7 +443,7 @@ class _History:
                     reason = self.reasons.get(label)
                     reason_text = "" if reason else label
                     note = self.rng.choice(MISS_NOTES[label])
-                services.check_mark_missed(
+                checklist_services.check_mark_missed(
                     actor=owner,
                     check_id=check.pk,
                     reason=reason,
@@ -499,7 +504,7 @@ class _History:
                 if check.status == Check.Status.OPEN
                 else self.rng.choice([COUNTERMEASURE_REQUESTS[0], COUNTERMEASURE_REQUESTS[2]])
             )
-            services.check_request_countermeasure(
+            verification_services.check_request_countermeasure(
                 actor=verifier, check_id=check.pk, comment=comment
             )
             notice = (
@@ -516,7 +521,7 @@ class _History:
                 self.rng.random() < COUNTERMEASURE_RECORDED_SHARE
             ):
                 recorded_at = self._local(day + timedelta(days=1), zone, time(8, 45), 30)
-                services.check_record_countermeasure(
+                verification_services.check_record_countermeasure(
                     actor=self.users[owner_id],
                     check_id=check.pk,
                     countermeasure=self.rng.choice(COUNTERMEASURES),
@@ -532,7 +537,7 @@ class _History:
         self, verifier: User, checklist: Checklist, checks: list[Check], day: date, zone: str
     ) -> None:
         at = self._local(day, zone, time(17, 0), 45)
-        services.checklist_confirm(actor=verifier, checklist_id=checklist.pk)
+        verification_services.checklist_confirm(actor=verifier, checklist_id=checklist.pk)
         for check in checks:
             self.intended.events[(check.pk, CheckEvent.Kind.CONFIRM)] = at
         self.intended.verified_at[checklist.pk] = at

@@ -25,7 +25,6 @@ from django.utils import timezone
 from roles.demo import DemoOrganisation
 from roles.models import Layer, Membership, Team
 from roles.selectors import team_people
-from standardwork import services
 from standardwork.models import (
     Action,
     Cycle,
@@ -37,7 +36,8 @@ from standardwork.models import (
 from standardwork.services import cycles as cycle_services
 from standardwork.services import followup
 from standardwork.services import standups as standup_services
-from standardwork.services.checklists import ItemSpec
+from standardwork.services import templates as services
+from standardwork.services.templates import ItemSpec
 
 DAYS_OF_HISTORY = 28
 CALL_BLOCK_STANDARD = "Pumps Prospecting call block"

@@ -4,19 +4,20 @@ import smtplib
 
 from celery import shared_task
 
-from standardwork import services
+from standardwork.services import checklists as checklist_services
 from standardwork.services import followup
+from standardwork.services import reminders as reminder_services
 from standardwork.services import standups as standup_services
 
 
 @shared_task(name="standardwork.tasks.issue_due_checklists")
 def issue_due_checklists() -> int:
-    return services.checklists_issue_due()
+    return checklist_services.checklists_issue_due()
 
 
 @shared_task(name="standardwork.tasks.send_due_reminders")
 def send_due_reminders() -> int:
-    return services.reminders_send_due()
+    return reminder_services.reminders_send_due()
 
 
 @shared_task(name="standardwork.tasks.open_due_standups")

@@ -1,42 +1,50 @@
 from django.urls import path
 
-from standardwork.views import checklists as views
+from standardwork.views import absences as absence_views
+from standardwork.views import adherence as adherence_views
+from standardwork.views import checklists as checklist_views
 from standardwork.views import cycles as cycle_views
 from standardwork.views import standups as standup_views
+from standardwork.views import templates as template_views
+from standardwork.views import verification as verification_views
 
 app_name = "standardwork"
 
 checklist_patterns = [
-    path("", views.my_standard_work, name="my_standard_work"),
-    path("checks/<int:check_id>/", views.check_row, name="check_row"),
-    path("checks/<int:check_id>/tick/", views.check_tick, name="check_tick"),
-    path("checks/<int:check_id>/undo/", views.check_undo, name="check_undo"),
-    path("checks/<int:check_id>/miss/", views.check_miss, name="check_miss"),
+    path("", checklist_views.my_standard_work, name="my_standard_work"),
+    path("checks/<int:check_id>/", checklist_views.check_row, name="check_row"),
+    path("checks/<int:check_id>/tick/", checklist_views.check_tick, name="check_tick"),
+    path("checks/<int:check_id>/undo/", checklist_views.check_undo, name="check_undo"),
+    path("checks/<int:check_id>/miss/", checklist_views.check_miss, name="check_miss"),
     path(
         "checks/<int:check_id>/countermeasure/",
-        views.check_record_countermeasure,
+        checklist_views.check_record_countermeasure,
         name="check_record_countermeasure",
     ),
-    path("notices/<int:notice_id>/read/", views.notice_read, name="notice_read"),
-    path("verify/", views.verify_board, name="verify_board"),
+    path("notices/<int:notice_id>/read/", checklist_views.notice_read, name="notice_read"),
+    path("verify/", verification_views.verify_board, name="verify_board"),
     path(
         "verify/checklists/<int:checklist_id>/confirm/",
-        views.checklist_confirm,
+        verification_views.checklist_confirm,
         name="checklist_confirm",
     ),
     path(
         "verify/checks/<int:check_id>/ask/",
-        views.check_request_countermeasure,
+        verification_views.check_request_countermeasure,
         name="check_request_countermeasure",
     ),
-    path("checklists/<int:checklist_id>/", views.checklist_detail, name="checklist_detail"),
-    path("people/<int:person_id>/", views.person_adherence, name="person_adherence"),
-    path("teams/<int:team_id>/", views.team_adherence, name="team_adherence"),
-    path("leave/", views.absence_list, name="absence_list"),
-    path("templates/", views.template_list, name="template_list"),
-    path("templates/new/", views.template_create, name="template_create"),
-    path("templates/<int:template_id>/", views.template_detail, name="template_detail"),
-    path("templates/<int:template_id>/edit/", views.template_edit, name="template_edit"),
+    path(
+        "checklists/<int:checklist_id>/",
+        verification_views.checklist_detail,
+        name="checklist_detail",
+    ),
+    path("people/<int:person_id>/", adherence_views.person_adherence, name="person_adherence"),
+    path("teams/<int:team_id>/", adherence_views.team_adherence, name="team_adherence"),
+    path("leave/", absence_views.absence_list, name="absence_list"),
+    path("templates/", template_views.template_list, name="template_list"),
+    path("templates/new/", template_views.template_create, name="template_create"),
+    path("templates/<int:template_id>/", template_views.template_detail, name="template_detail"),
+    path("templates/<int:template_id>/edit/", template_views.template_edit, name="template_edit"),
 ]
 
 # Stand-ups, impediments and actions (standardwork/views/standups.py).

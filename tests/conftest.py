@@ -53,7 +53,7 @@ def standard_work_defaults(request):
         return
     request.getfixturevalue("db")
     from standardwork.models import MissReason
-    from standardwork.services import standard_defaults_ensure
+    from standardwork.services.adherence import standard_defaults_ensure
 
     if not MissReason.objects.exists():
         standard_defaults_ensure()

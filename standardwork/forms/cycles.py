@@ -7,7 +7,7 @@ from datetime import date
 from django import forms
 
 from roles.models import Stage
-from standardwork.forms.checklists import TemplateItemForm
+from standardwork.forms.templates import TemplateItemForm
 from standardwork.models import ControlPoint, Cycle, TemplateItem
 
 NUMBER = "Enter a number, like 42 or 3.5."

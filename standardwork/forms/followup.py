@@ -9,12 +9,24 @@ same fields.
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 
 from roles.models import User
 from standardwork.models import Action
 from standardwork.services.followup import PAST_DUE_DATE, ActionSpec
 
 TITLE_MAX = Action._meta.get_field("title").max_length
+# A due date more than a year ahead is asked about once; beyond FAR_LIMIT it is refused.
+FAR_DUE_DATE = 'That is more than a year ahead: confirm with "Yes, that far ahead".'
+FAR_LIMIT_YEARS = 5
+TOO_FAR_DUE_DATE = f"Choose a due date within {FAR_LIMIT_YEARS} years."
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 class ActionForm(forms.Form):
@@ -34,6 +46,8 @@ class ActionForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": "Give a due date.", "invalid": "Enter a date."},
     )
+    # Only on a form whose due date is more than a year ahead: shown with that error.
+    confirm_far_due_date = forms.BooleanField(required=False, label="Yes, that far ahead")
 
     def __init__(self, *args, people: list[User], today: date | None = None, **kwargs):
         kwargs.setdefault("auto_id", "id_action_%s")
@@ -45,6 +59,24 @@ class ActionForm(forms.Form):
         ]
         if today is not None:
             self.fields["due_date"].widget.attrs["min"] = today.isoformat()
+            self.fields["due_date"].widget.attrs["max"] = _years_after(
+                today, FAR_LIMIT_YEARS
+            ).isoformat()
+        if not self._submitted_due_date_is_far():
+            del self.fields["confirm_far_due_date"]
+
+    def _far_from(self) -> date:
+        return self.today or timezone.localdate()
+
+    def _submitted_due_date_is_far(self) -> bool:
+        if not self.is_bound:
+            return False
+        raw = self["due_date"].data
+        try:
+            due = self.fields["due_date"].to_python(raw)
+        except forms.ValidationError:
+            return False
+        return due is not None and due > _years_after(self._far_from(), 1)
 
     def clean_owner(self) -> User:
         return self.people[self.cleaned_data["owner"]]
@@ -53,6 +85,10 @@ class ActionForm(forms.Form):
         due = self.cleaned_data["due_date"]
         if self.today is not None and due < self.today:
             raise forms.ValidationError(PAST_DUE_DATE)
+        if due > _years_after(self._far_from(), FAR_LIMIT_YEARS):
+            raise forms.ValidationError(TOO_FAR_DUE_DATE)
+        if "confirm_far_due_date" in self.fields and not self["confirm_far_due_date"].data:
+            raise forms.ValidationError(FAR_DUE_DATE)
         return due
 
     def to_spec(self) -> ActionSpec:

@@ -1,2 +1,4 @@
-"""Reads for standard-work pages: `checklists` (my standard work, the
-verification board) and `adherence` (completion, minutes, misses by reason)."""
+"""Reads for standard-work pages, one module per concept: `templates`,
+`checklists` (my standard work), `verification` (the verification board),
+`adherence` (completion, minutes, misses by reason), `absences` (leave),
+`followup`, `standups` and `cycles`."""

@@ -1,4 +1,4 @@
-"""Reads for "My standard work" and the verification board.
+"""Reads for "My standard work": today's checklist, carried items, progress.
 
 Each selector answers its page in a fixed number of queries, however much
 history the person or their layer below has: the rows are filtered to the
@@ -9,14 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from roles import policy as organisation
-from roles.layers import layer_of, layer_rank
-from roles.models import Layer, Membership, User, ValueStream
-from standardwork import calendar, policy
-from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice, TemplateItem
+from roles.models import User
+from roles.selectors import person_places
+from standardwork import calendar
+from standardwork.models import Check, Checklist, MissReason, Notice, TemplateItem
 
 # A monthly item stays open at most a month; look back a little further.
 _CARRY_LOOKBACK = timedelta(days=32)
@@ -65,6 +64,47 @@ class MyStandardWork:
         return any(
             check.item.kind == TemplateItem.Kind.VERIFY for check in [*self.checks, *self.carried]
         )
+
+
+def person_today(user: User, *, now: datetime | None = None) -> date:
+    """Today in `user`'s own time zone (their team's; UTC if they have none)."""
+    return person_calendar(user, now=now).today
+
+
+ALL_WEEK = (1, 2, 3, 4, 5, 6, 7)
+
+
+@dataclass(frozen=True)
+class PersonCalendar:
+    """A person's today and working days (ISO weekdays), from their team."""
+
+    today: date
+    working_days: tuple[int, ...] = ALL_WEEK
+
+    def working_day_before(self, day: date) -> date:
+        """The last working day before `day` (the day before when none is in a week)."""
+        for back in range(1, 8):
+            earlier = day - timedelta(days=back)
+            if earlier.isoweekday() in self.working_days:
+                return earlier
+        return day - timedelta(days=1)
+
+    def working_day_after(self, day: date) -> date:
+        """The first working day after `day` (the day after when none is in a week)."""
+        for ahead in range(1, 8):
+            later = day + timedelta(days=ahead)
+            if later.isoweekday() in self.working_days:
+                return later
+        return day + timedelta(days=1)
+
+
+def person_calendar(user: User, *, now: datetime | None = None) -> PersonCalendar:
+    """`user`'s today and working days, in one read of their places."""
+    place = person_places(user_ids=[user.pk]).get(user.pk)
+    today = calendar.local_date(now or timezone.now(), place.time_zone if place else "UTC")
+    if place is None or not place.working_days:
+        return PersonCalendar(today=today)
+    return PersonCalendar(today=today, working_days=tuple(place.working_days))
 
 
 def miss_reasons() -> QuerySet[MissReason]:
@@ -143,100 +183,3 @@ def todays_progress(*, user: User, day: date) -> Progress:
         missed=Count("pk", filter=Q(status=Check.Status.MISSED)),
     )
     return Progress(done=counts["done"], missed=counts["missed"], total=counts["total"])
-
-
-# --- the verification board ---------------------------------------------------
-
-
-@dataclass
-class BoardRow:
-    """One person of the layer below, and their checklist of the board's day."""
-
-    person: User
-    layer: Layer | None
-    teams: list[str]
-    checklist: Checklist | None
-    checks: list[Check]
-
-    @property
-    def progress(self) -> Progress:
-        return Progress.of(self.checks)
-
-    @property
-    def red(self) -> int:
-        return sum(check.is_red for check in self.checks)
-
-
-def board_colour(check: Check) -> str:
-    """Kamishibai: red until a countermeasure is recorded, green when done, else grey."""
-    if check.is_red:
-        return "red"
-    return "green" if check.is_green else "grey"
-
-
-def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
-    """Rows for `people` on `day`, in six queries whatever their history."""
-    checks = Check.objects.select_related("item", "miss_reason", "verified_by").prefetch_related(
-        Prefetch("events", queryset=CheckEvent.objects.select_related("actor").order_by("at", "pk"))
-    )
-    people = people.prefetch_related(
-        Prefetch(
-            "checklists",
-            queryset=Checklist.objects.filter(date=day)
-            .select_related("verified_by")
-            .prefetch_related(Prefetch("checks", queryset=checks.order_by("position", "pk"))),
-            to_attr="board_checklists",
-        ),
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("team").order_by("team__name"),
-            to_attr="board_memberships",
-        ),
-        "coordinated_teams",
-    ).annotate(board_manages_a_value_stream=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))))
-    rows = []
-    for person in people:
-        coordinated = sorted(team.name for team in person.coordinated_teams.all())
-        memberships = person.board_memberships
-        layer = layer_of(
-            memberships=[(m.role, m.team.kind) for m in memberships],
-            coordinates_a_team=bool(coordinated),
-            manages_a_value_stream=person.board_manages_a_value_stream,
-        )
-        checklist = person.board_checklists[0] if person.board_checklists else None
-        checks = list(checklist.checks.all()) if checklist is not None else []
-        if not checks:
-            checklist = None  # an empty checklist only records that nothing was due
-        for check in checks:
-            check.colour = board_colour(check)
-        rows.append(
-            BoardRow(
-                person=person,
-                layer=layer,
-                teams=coordinated or [m.team.name for m in memberships],
-                checklist=checklist,
-                checks=checks,
-            )
-        )
-    # Coordinators (and anyone above) first; then each team's leader and its members together.
-    rows.sort(
-        key=lambda row: (
-            layer_rank(row.layer) > layer_rank(Layer.TC),
-            row.teams[:1],
-            layer_rank(row.layer),
-            row.person.display_name.lower(),
-        )
-    )
-    return rows
-
-
-def verification_board(*, verifier: User, day: date) -> list[BoardRow]:
-    """The layer below `verifier` (roles.policy.verifiable_people) on `day`."""
-    return _board_people(policy.verifiable_people(verifier), day)
-
-
-def board_row(*, viewer: User, person_id: int, day: date) -> BoardRow | None:
-    """One person's row, if `viewer` may see their standard work (their own or a layer below)."""
-    people = organisation.overseen_people(viewer).filter(pk=person_id)
-    rows = _board_people(people, day)
-    return rows[0] if rows else None

@@ -10,6 +10,7 @@ prefetched once, so roles.policy answers every row without a query.
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     F,
@@ -28,6 +29,7 @@ from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
 from roles.selectors import team_people
 from standardwork import calendar, policy
+from standardwork.calendar import team_today
 from standardwork.models import (
     Action,
     Check,
@@ -38,23 +40,23 @@ from standardwork.models import (
     StandupAttendance,
     TemplateItem,
 )
-from standardwork.services.standups import (
-    STANDUP_MINUTES,
-    escalation_targets,
-    team_today,
-)
 
+# Tier 1: fifteen minutes or less.
+STANDUP_MINUTES = 15
 # Without an earlier stand-up, the agenda shows signals from this far back.
 SIGNALS_LOOKBACK = timedelta(days=7)
 # How many removed impediments and answered escalations a board keeps showing.
 RECENTLY_CLOSED = 20
+HISTORY_PAGE_SIZE = 20
 
 
 def _teams(viewer: User) -> QuerySet[Team]:
-    """Teams `viewer` may see, with what the policy and the pages read from them."""
+    """Teams `viewer` may see, with what the policy and the pages read from them.
+
+    Every kind: the Marketing Communication department holds its stand-up too.
+    """
     return (
         organisation.visible_teams(viewer)
-        .filter(kind=Team.Kind.SALES_MARKETING)
         .select_related("coordinator")
         .prefetch_related(*_team_prefetches())
     )
@@ -76,8 +78,16 @@ def _team_prefetches(prefix: str = "") -> list[Prefetch]:
 
 
 def visible_team(*, viewer: User, team_id: int) -> Team | None:
-    """A sales and marketing team `viewer` may see, with its people and value streams."""
+    """A team (or the MC department) `viewer` may see, with its people and value streams."""
     return _teams(viewer).filter(pk=team_id).first()
+
+
+def escalation_targets(team: Team) -> list[tuple[User, ValueStream]]:
+    """The VSMs a team's impediment can go to: one per value stream it serves, once each."""
+    targets: dict[int, tuple[User, ValueStream]] = {}
+    for value_stream in sorted(team.value_streams.all(), key=lambda vs: vs.name):
+        targets.setdefault(value_stream.vsm_id, (value_stream.vsm, value_stream))
+    return list(targets.values())
 
 
 def previous_working_day(day: date, working_days) -> date:
@@ -338,6 +348,19 @@ class StandupPage:
         return None
 
     @property
+    def leader_title(self) -> str:
+        """Who heads it: the Team Leader, or the Marketing Communication department's lead."""
+        return "Department lead" if self.team.is_marketing_communication else "Team Leader"
+
+    @property
+    def no_leader_text(self) -> str:
+        return "no department lead" if self.team.is_marketing_communication else "no Team Leader"
+
+    @property
+    def minutes(self) -> int:
+        return STANDUP_MINUTES
+
+    @property
     def present_count(self) -> int:
         return sum(person.present is True for person in self.people)
 
@@ -349,6 +372,26 @@ class StandupPage:
     def ends_at(self) -> datetime | None:
         started = self.standup.started_at
         return started + timedelta(minutes=STANDUP_MINUTES) if started else None
+
+    @property
+    def took_minutes(self) -> int | None:
+        """How long an ended stand-up took, in whole minutes."""
+        standup = self.standup
+        if standup.ended_at is None or standup.started_at is None:
+            return None
+        return round((standup.ended_at - standup.started_at).total_seconds() / 60)
+
+    @property
+    def over_time(self) -> bool:
+        return self.took_minutes is not None and self.took_minutes > STANDUP_MINUTES
+
+    def timer_text(self, now: datetime) -> str:
+        """The countdown as the page first shows it; static/js/standup_timer.js keeps it going."""
+        if self.ends_at is None:
+            return f"{STANDUP_MINUTES}:00"
+        seconds = int((self.ends_at - now).total_seconds())
+        sign, seconds = ("+" if seconds < 0 else ""), abs(seconds)
+        return f"{sign}{seconds // 60}:{seconds % 60:02d}"
 
 
 def _is_missed(check: Check, today: date) -> bool:
@@ -487,7 +530,7 @@ class TeamStandup:
 def my_standup_teams(*, viewer: User, now: datetime | None = None) -> list[TeamStandup]:
     """The teams whose stand-up `viewer` logs (as TC or TL), with today's, in two queries."""
     now = now or timezone.now()
-    teams = Team.objects.filter(kind=Team.Kind.SALES_MARKETING)
+    teams = Team.objects.all()
     if not viewer.is_superuser:
         teams = teams.filter(
             Q(coordinator=viewer)
@@ -542,4 +585,35 @@ def standup_history(*, team: Team) -> QuerySet[Standup]:
             impediments_raised=_count(Impediment.objects.filter(standup=OuterRef("pk"))),
         )
         .order_by("-date")
+    )
+
+
+@dataclass
+class StandupHistory:
+    team: Team
+    standups: Page
+    people_count: int
+    today: date
+
+    @property
+    def works_today(self) -> bool:
+        return self.today.isoweekday() in self.team.working_days
+
+
+def standup_history_page(
+    *, viewer: User, team_id: int, page: str | int | None = None, now: datetime | None = None
+) -> StandupHistory | None:
+    """One page of a team `viewer` may see's stand-up history; None for any other team.
+
+    A page number that is not one (missing, "abc", past the end) gives the
+    nearest page, as Paginator.get_page does.
+    """
+    team = visible_team(viewer=viewer, team_id=team_id)
+    if team is None:
+        return None
+    return StandupHistory(
+        team=team,
+        standups=Paginator(standup_history(team=team), HISTORY_PAGE_SIZE).get_page(page),
+        people_count=len(team_people(team)),
+        today=team_today(team, now),
     )

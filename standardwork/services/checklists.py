@@ -1,215 +1,40 @@
-"""All writes to standard work: templates, issuing, ticks, misses, verification,
-countermeasures, absences and reminders.
+"""Writes to issued standard work: issuing checklists, ticks, undos and misses.
 
-Every service checks the access policy before it writes and writes nothing
-when it refuses. Issuing and reminders are reconciliations: they ask the
-database what is due now in each person's own time zone and make it so, so
-running them twice, late, or in two workers at once leaves one result.
+Issuing is a reconciliation: it asks the database what is due now in each
+person's own time zone and makes it so, so running it twice, late, or in two
+workers at once leaves one result. A change to a check takes the row lock,
+then checks that the actor owns it and that its day is current, then writes.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from roles import policy as organisation
-from roles.models import Layer, Team, User, ValueStream
+from roles.models import User
 from roles.selectors import PersonPlace, person_places
-from standardwork import calendar, policy
-from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
+from standardwork import calendar
 from standardwork.models import (
     Absence,
     Check,
     CheckEvent,
     Checklist,
-    LayerTarget,
     MissReason,
-    Notice,
     StandardWorkTemplate,
     TemplateItem,
     TemplateVersion,
 )
-from standardwork.services import followup
 
 # How far back a tick fills in days the worker was down for.
 CATCH_UP_DAYS = 14
-# When a person with open items due today is reminded, in their local time.
-REMINDER_TIME = time(15, 0)
-
-DEFAULT_TARGETS = {Layer(layer): percent for layer, percent in LAYER_TARGETS.items()}
 
 
 class CheckGone(Exception):
     """The item, or the checklist it was on, no longer exists."""
-
-
-# --- templates ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ItemSpec:
-    title: str
-    cadence: str = TemplateItem.Cadence.DAILY
-    expected_minutes: int = 5
-    kind: str = TemplateItem.Kind.DO
-    weekday: int | None = None
-    day_of_month: int | None = None
-
-
-def _require_template_editor(
-    actor: User, *, team: Team | None = None, value_stream: ValueStream | None = None
-) -> None:
-    refusal = policy.template_editor_refusal(actor, team=team, value_stream=value_stream)
-    if refusal:
-        raise PermissionDenied(refusal)
-
-
-def _version_create(
-    *,
-    template: StandardWorkTemplate,
-    items: Iterable[ItemSpec],
-    note: str,
-    actor: User | None,
-    cycle=None,
-) -> TemplateVersion:
-    items = list(items)
-    if not items:
-        raise ValidationError({"items": "Standard work needs at least one item."})
-    number = (template.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    version = TemplateVersion(
-        template=template, number=number, note=note, created_by=actor, cycle=cycle
-    )
-    version.full_clean(exclude=["template", "cycle"])
-    version.save()
-    rows = []
-    for position, spec in enumerate(items):
-        item = TemplateItem(
-            version=version,
-            position=position,
-            title=spec.title,
-            cadence=spec.cadence,
-            weekday=spec.weekday if spec.cadence == TemplateItem.Cadence.WEEKLY else None,
-            day_of_month=spec.day_of_month
-            if spec.cadence == TemplateItem.Cadence.MONTHLY
-            else None,
-            expected_minutes=spec.expected_minutes,
-            kind=spec.kind,
-        )
-        item.full_clean(exclude=["version"])
-        rows.append(item)
-    TemplateItem.objects.bulk_create(rows)
-    return version
-
-
-@transaction.atomic
-def template_create(
-    *,
-    actor: User,
-    name: str,
-    layer: str,
-    items: Iterable[ItemSpec],
-    team=None,
-    value_stream=None,
-    note: str = "First version",
-) -> StandardWorkTemplate:
-    _require_template_editor(actor, team=team, value_stream=value_stream)
-    template = StandardWorkTemplate(name=name, layer=layer, team=team, value_stream=value_stream)
-    template.full_clean()
-    template.save()
-    _version_create(template=template, items=items, note=note, actor=actor)
-    return template
-
-
-@transaction.atomic
-def template_revise(
-    *,
-    actor: User | None,
-    template: StandardWorkTemplate,
-    items: Iterable[ItemSpec],
-    note: str,
-    cycle=None,
-    check_access: bool = True,
-) -> TemplateVersion:
-    """A new version of the template; checklists already issued keep theirs.
-
-    `cycle` links the version to the improvement cycle whose adoption made it;
-    the cycle service checks its own access and passes check_access=False.
-    """
-    if check_access:
-        if actor is None:
-            raise PermissionDenied("Standard work changes need someone who makes them.")
-        _require_template_editor(actor, team=template.team, value_stream=template.value_stream)
-    template = StandardWorkTemplate.objects.select_for_update().get(pk=template.pk)
-    return _version_create(template=template, items=items, note=note, actor=actor, cycle=cycle)
-
-
-def layer_target_percent(layer: str) -> int:
-    target = LayerTarget.objects.filter(layer=layer).first()
-    return target.target_percent if target else DEFAULT_TARGETS[Layer(layer)]
-
-
-@transaction.atomic
-def layer_target_set(*, actor: User, layer: str, target_percent: int) -> LayerTarget:
-    organisation.require(actor.is_superuser, "Only an administrator changes a layer's target.")
-    target, _ = LayerTarget.objects.select_for_update().get_or_create(
-        layer=layer, defaults={"target_percent": DEFAULT_TARGETS[Layer(layer)]}
-    )
-    target.target_percent = target_percent
-    target.full_clean()
-    target.save(update_fields=["target_percent"])
-    return target
-
-
-@transaction.atomic
-def standard_defaults_ensure() -> None:
-    """Put back the default miss reasons and layer targets where they are missing.
-
-    Migration 0002 adds them; a database emptied since (a flush) gets them here.
-    """
-    existing = set(MissReason.objects.values_list("label", flat=True))
-    MissReason.objects.bulk_create(
-        [
-            MissReason(label=label, position=position)
-            for position, label in enumerate(MISS_REASONS)
-            if label not in existing
-        ],
-        ignore_conflicts=True,
-    )
-    LayerTarget.objects.bulk_create(
-        [
-            LayerTarget(layer=layer, target_percent=percent)
-            for layer, percent in LAYER_TARGETS.items()
-        ],
-        ignore_conflicts=True,
-    )
-
-
-# --- absences -----------------------------------------------------------------
-
-
-@transaction.atomic
-def absence_record(
-    *, actor: User, person: User, start_date: date, end_date: date, reason: str = "leave"
-) -> Absence:
-    organisation.require(
-        actor.pk == person.pk or organisation.can_view_person(actor, person),
-        "You can record leave only for yourself or the people you lead.",
-    )
-    absence = Absence(
-        person=person, start_date=start_date, end_date=end_date, reason=reason, created_by=actor
-    )
-    absence.full_clean()
-    absence.save()
-    # Days already issued but now on leave lose their untouched checklist.
-    Checklist.objects.filter(
-        owner=person, date__range=(start_date, end_date), checks__status=Check.Status.OPEN
-    ).exclude(checks__status__in=[Check.Status.DONE, Check.Status.MISSED]).delete()
-    return absence
 
 
 # --- issuing ------------------------------------------------------------------
@@ -341,11 +166,6 @@ def checklists_issue_due(*, now: datetime | None = None) -> int:
     return issued
 
 
-def person_today(user: User, *, now: datetime | None = None) -> date:
-    place = person_places(user_ids=[user.pk]).get(user.pk)
-    return calendar.local_date(now or timezone.now(), place.time_zone if place else "UTC")
-
-
 def checklist_issue_today(*, user: User, now: datetime | None = None) -> Checklist | None:
     """Today's checklist for `user`, issued now if the worker has not yet."""
     place = person_places(user_ids=[user.pk]).get(user.pk)
@@ -365,7 +185,7 @@ def checklist_issue_today(*, user: User, now: datetime | None = None) -> Checkli
 # --- ticking ------------------------------------------------------------------
 
 
-def _locked_check(check_id: int) -> Check:
+def check_lock(check_id: int) -> Check:
     """Call inside a transaction: the check, row-locked, with its checklist and item."""
     try:
         return (
@@ -388,14 +208,14 @@ def _require_own_current_check(actor: User, check: Check, now: datetime | None) 
         )
 
 
-def _event(check: Check, actor: User | None, kind: str, text: str = "") -> None:
+def check_event_add(check: Check, actor: User | None, kind: str, text: str = "") -> None:
     CheckEvent.objects.create(check_item=check, actor=actor, kind=kind, text=text[:500])
 
 
 @transaction.atomic
 def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Check:
     """Mark an item done. A second tap on a done item changes nothing."""
-    check = _locked_check(check_id)
+    check = check_lock(check_id)
     _require_own_current_check(actor, check, now)
     if check.status == Check.Status.DONE:
         return check
@@ -410,14 +230,14 @@ def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
             "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
         ]
     )  # fmt: skip
-    _event(check, actor, CheckEvent.Kind.TICK)
+    check_event_add(check, actor, CheckEvent.Kind.TICK)
     return check
 
 
 @transaction.atomic
 def check_undo(*, actor: User, check_id: int, now: datetime | None = None) -> Check:
     """Reopen a ticked or missed item, on the day it was changed."""
-    check = _locked_check(check_id)
+    check = check_lock(check_id)
     _require_own_current_check(actor, check, now)
     if check.status == Check.Status.OPEN:
         return check
@@ -437,7 +257,7 @@ def check_undo(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
             "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
         ]
     )  # fmt: skip
-    _event(check, actor, CheckEvent.Kind.UNDO)
+    check_event_add(check, actor, CheckEvent.Kind.UNDO)
     return check
 
 
@@ -461,7 +281,7 @@ def check_mark_missed(
         errors["note"] = "Say in a few words what happened."
     if errors:
         raise ValidationError(errors)
-    check = _locked_check(check_id)
+    check = check_lock(check_id)
     _require_own_current_check(actor, check, now)
     check.status = Check.Status.MISSED
     check.done_at = None
@@ -475,137 +295,5 @@ def check_mark_missed(
             "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
         ]
     )  # fmt: skip
-    _event(check, actor, CheckEvent.Kind.MISS, f"{check.reason_label}: {note}")
+    check_event_add(check, actor, CheckEvent.Kind.MISS, f"{check.reason_label}: {note}")
     return check
-
-
-# --- layered verification and kamishibai -------------------------------------
-
-
-@transaction.atomic
-def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
-    """The layer above confirms a person's day: every unverified item is confirmed."""
-    checklist = Checklist.objects.select_for_update().select_related("owner").get(pk=checklist_id)
-    organisation.require(
-        policy.can_verify(actor, checklist.owner),
-        "You verify only the standard work of the layer below you.",
-    )
-    checklist.verified_by = actor
-    checklist.verified_at = timezone.now()
-    checklist.save(update_fields=["verified_by", "verified_at"])
-    checks = list(checklist.checks.filter(verification=Check.Verification.NONE))
-    for check in checks:
-        check.verification = Check.Verification.CONFIRMED
-        check.verified_by = actor
-    Check.objects.bulk_update(checks, ["verification", "verified_by"])
-    CheckEvent.objects.bulk_create(
-        [
-            CheckEvent(check_item=check, actor=actor, kind=CheckEvent.Kind.CONFIRM)
-            for check in checks
-        ]
-    )
-    return checklist
-
-
-@transaction.atomic
-def check_request_countermeasure(*, actor: User, check_id: int, comment: str) -> Check:
-    """Ask the owner for a countermeasure; the item stays red until they record one."""
-    comment = comment.strip()
-    if not comment:
-        raise ValidationError({"comment": "Say what countermeasure you are asking for."})
-    check = _locked_check(check_id)
-    owner = check.checklist.owner
-    organisation.require(
-        policy.can_verify(actor, owner),
-        "You verify only the standard work of the layer below you.",
-    )
-    check.verification = Check.Verification.COUNTERMEASURE_REQUESTED
-    check.verification_comment = comment
-    check.verified_by = actor
-    check.countermeasure = ""
-    check.full_clean(exclude=["checklist", "item", "verified_by", "miss_reason"])
-    check.save(
-        update_fields=["verification", "verification_comment", "verified_by", "countermeasure"]
-    )
-    _event(check, actor, CheckEvent.Kind.REQUEST_COUNTERMEASURE, comment)
-    followup.notice_send(
-        recipient_id=owner.pk,
-        kind=Notice.Kind.COUNTERMEASURE,
-        day=check.checklist.date,
-        text=f'{actor.display_name} asks for a countermeasure on "{check.item.title}": {comment}',
-        url_name="standardwork:my_standard_work",
-    )
-    return check
-
-
-@transaction.atomic
-def check_record_countermeasure(*, actor: User, check_id: int, countermeasure: str) -> Check:
-    """The owner answers a request with a countermeasure; the item turns green."""
-    countermeasure = countermeasure.strip()
-    if not countermeasure:
-        raise ValidationError({"countermeasure": "Describe the countermeasure."})
-    check = _locked_check(check_id)
-    if check.checklist.owner_id != actor.pk:
-        raise PermissionDenied("Only the owner of the item records its countermeasure.")
-    if check.verification != Check.Verification.COUNTERMEASURE_REQUESTED:
-        raise ValidationError("No countermeasure was asked for on this item.")
-    check.verification = Check.Verification.COUNTERMEASURE_RECORDED
-    check.countermeasure = countermeasure
-    check.full_clean(exclude=["checklist", "item", "verified_by", "miss_reason"])
-    check.save(update_fields=["verification", "countermeasure"])
-    _event(check, actor, CheckEvent.Kind.RECORD_COUNTERMEASURE, countermeasure)
-    return check
-
-
-# --- reminders ----------------------------------------------------------------
-
-
-def reminders_send_due(*, now: datetime | None = None) -> int:
-    """Remind each person with open items due today, once a day, after REMINDER_TIME local.
-
-    The unique (recipient, date) reminder notice is the once-a-day guard: the
-    email is queued only when this run created the notice.
-    """
-    now = now or timezone.now()
-    sent = 0
-    places = person_places()
-    due: list[tuple[PersonPlace, date]] = []
-    for place in places.values():
-        local = now.astimezone(place.zone)
-        if local.time() >= REMINDER_TIME and local.isoweekday() in place.working_days:
-            due.append((place, local.date()))
-    if not due:
-        return 0
-    already = set(
-        Notice.objects.filter(
-            kind=Notice.Kind.REMINDER,
-            recipient_id__in=[place.user_id for place, _ in due],
-            date__in={day for _, day in due},
-        ).values_list("recipient_id", "date")
-    )
-    open_counts = defaultdict(int)
-    for owner_id, day in Check.objects.filter(
-        checklist__owner_id__in=[place.user_id for place, _ in due],
-        checklist__date__in={day for _, day in due},
-        status=Check.Status.OPEN,
-    ).values_list("checklist__owner_id", "checklist__date"):
-        open_counts[(owner_id, day)] += 1
-    users = User.objects.in_bulk([place.user_id for place, _ in due])
-    for place, day in due:
-        count = open_counts.get((place.user_id, day), 0)
-        if count == 0 or (place.user_id, day) in already:
-            continue
-        user = users[place.user_id]
-        text = f"You have {count} open standard-work item{'s' if count != 1 else ''} today."
-        notice = followup.notice_send(
-            recipient_id=user.pk,
-            kind=Notice.Kind.REMINDER,
-            day=day,
-            text=text,
-            url_name="standardwork:my_standard_work",
-            email=bool(user.email),
-        )
-        if notice is None:
-            continue  # another run reminded them first
-        sent += 1
-    return sent

@@ -37,8 +37,8 @@ from standardwork.models import (
     TemplateVersion,
 )
 from standardwork.services import followup
-from standardwork.services.checklists import ItemSpec, template_revise
 from standardwork.services.followup import ActionSpec
+from standardwork.services.templates import ItemSpec, template_revise
 
 Phase = Cycle.Phase
 Outcome = Cycle.Outcome

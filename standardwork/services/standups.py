@@ -1,10 +1,13 @@
 """All writes to the daily accountability rhythm: stand-ups, impediments and
 their escalation, actions (DOMAIN.md, "The daily accountability rhythm").
 
-Every service checks roles.policy before it writes and writes nothing when it
-refuses. Opening stand-ups is a reconciliation: the beat tick asks which
-teams are within an hour of their stand-up in their own time zone and opens
-today's, once; a page that needs it opens it through the same service.
+Each service takes the acting user and the id of what it changes, loads it
+row-locked inside its transaction, then asks standardwork.policy: a refusal
+is a PermissionDenied naming who may, and writes nothing; bad input is a
+ValidationError at its field. Opening stand-ups is a reconciliation: the beat
+tick asks which teams (the Marketing Communication department too) are within
+an hour of their stand-up in their own time zone and opens today's, once; a
+page that needs it opens it through the same service.
 """
 
 from collections.abc import Mapping
@@ -22,13 +25,12 @@ from roles.selectors import team_people
 from standardwork import calendar, policy
 from standardwork.calendar import team_today
 from standardwork.models import Impediment, Notice, Standup, StandupAttendance
+from standardwork.selectors.standups import escalation_targets
 from standardwork.services import followup
 from standardwork.services.followup import NOT_LOGGER
 
 # A stand-up opens this long before it starts, so its agenda is ready.
 OPEN_BEFORE = timedelta(minutes=60)
-# Tier 1: fifteen minutes or less.
-STANDUP_MINUTES = 15
 NOTES_MAX = Standup._meta.get_field("notes").max_length
 
 NOT_IN_TEAM = "Only people in the team raise its impediments."
@@ -68,16 +70,15 @@ def _open(team: Team, day: date) -> tuple[Standup, bool]:
 def standups_open_due(*, now: datetime | None = None) -> int:
     """Open today's stand-up of every team within OPEN_BEFORE of its stand-up time, or past it.
 
-    Each team's day and time are its own (zoneinfo). Non-working days get
-    none, and nothing older than today is caught up: a stand-up is a meeting,
-    and a day the worker missed was simply not held. Safe to run any number
-    of times, in parallel. Returns how many were opened.
+    Every team holds one, the Marketing Communication department too. Each
+    team's day and time are its own (zoneinfo). Non-working days get none,
+    and nothing older than today is caught up: a stand-up is a meeting, and a
+    day the worker missed was simply not held. Safe to run any number of
+    times, in parallel. Returns how many were opened.
     """
     now = now or timezone.now()
     due: list[tuple[Team, date]] = []
-    for team in Team.objects.filter(kind=Team.Kind.SALES_MARKETING).only(
-        "pk", "name", "time_zone", "standup_time", "working_days"
-    ):
+    for team in Team.objects.only("pk", "name", "time_zone", "standup_time", "working_days"):
         today = team_today(team, now)
         if today.isoweekday() in team.working_days and now >= standup_opens_at(team, today):
             due.append((team, today))
@@ -98,11 +99,8 @@ def standups_open_due(*, now: datetime | None = None) -> int:
 def standup_open_today(*, team: Team, now: datetime | None = None) -> Standup | None:
     """Today's stand-up of `team`, opened now if the worker has not yet.
 
-    None on a day the team does not work, and for the Marketing Communication
-    department, which has no stand-up.
+    None on a day the team does not work.
     """
-    if team.kind != Team.Kind.SALES_MARKETING:
-        return None
     today = team_today(team, now)
     existing = Standup.objects.filter(team=team, date=today).first()
     if existing is not None or today.isoweekday() not in team.working_days:
@@ -257,14 +255,6 @@ def impediment_remove(
     )  # fmt: skip
     impediment.save(update_fields=["state", "removed_how", "removed_at", "removed_by"])
     return impediment
-
-
-def escalation_targets(team: Team) -> list[tuple[User, ValueStream]]:
-    """The VSMs a team's impediment can go to: one per value stream it serves, once each."""
-    targets: dict[int, tuple[User, ValueStream]] = {}
-    for value_stream in sorted(team.value_streams.all(), key=lambda vs: vs.name):
-        targets.setdefault(value_stream.vsm_id, (value_stream.vsm, value_stream))
-    return list(targets.values())
 
 
 @transaction.atomic

@@ -1,2 +1,3 @@
-"""Views, one module per concept: `checklists` (my standard work, verification,
-adherence, templates, leave), `standups` and `cycles`."""
+"""Views, one module per concept: `checklists` (my standard work), `verification`
+(the verification board), `adherence` (results), `templates`, `absences`
+(leave), `standups` and `cycles`."""

@@ -44,7 +44,7 @@ from standardwork.models import ControlPoint, Cycle, TemplateVersion
 from standardwork.selectors import cycles as selectors
 from standardwork.selectors import followup as followup_selectors
 from standardwork.services import cycles as services
-from standardwork.services.checklists import ItemSpec
+from standardwork.services.templates import ItemSpec
 
 CYCLE_PAGE = "standardwork/cycle_detail.html"
 CONTROL_POINT_PAGE = "standardwork/control_point_detail.html"

@@ -2,34 +2,42 @@
 
 Thin views, as in views/checklists.py: find the object through a selector
 that only finds what the viewer may see (404 otherwise, so another team's
-stand-ups, impediments and actions do not exist for them), validate, call the
-service, render. An htmx request gets a named partial; every form also works
-as a plain POST and redirects back, or shows the page again with the message
-at the field.
+stand-ups, impediments and actions do not exist for them), validate the POST
+with a form, call the service, render. An htmx request gets a named partial;
+every form also works as a plain POST and redirects back (to a local `next`
+only, see leanops.base.http.safe_next), or shows the page again with the
+message at the field.
 
 Errors, the same way everywhere:
-- PermissionDenied from the policy or a service: 403 with its message, nothing written.
-- ValidationError: the message at the field (htmx: status 200, so htmx swaps it in).
+- PermissionDenied, from a service or from the policy function the view asks
+  before validating (the same one the service enforces): it propagates to
+  templates/403.html, and nothing is written.
+- ValidationError, from a form or a service: the message at the field (htmx:
+  status 200, so htmx swaps it in).
 """
-
-from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
 
+from leanops.base.forms import form_add_service_errors
+from leanops.base.http import safe_next
 from roles import policy as organisation
-from roles.selectors import team_people
-from standardwork import policy
+from standardwork import calendar, policy
 from standardwork.forms.followup import ActionForm
-from standardwork.forms.standups import ImpedimentForm, NotesForm
+from standardwork.forms.standups import (
+    EscalationAnswerForm,
+    ImpedimentEscalateForm,
+    ImpedimentForm,
+    ImpedimentRemoveForm,
+    NotesForm,
+)
 from standardwork.models import Action
 from standardwork.selectors import followup as followup_selectors
 from standardwork.selectors import standups as selectors
@@ -38,17 +46,11 @@ from standardwork.services import standups as services
 
 PAGE = "standardwork/standup_detail.html"
 BOARD = "standardwork/impediment_board.html"
+ESCALATIONS = "standardwork/impediment_escalations.html"
 MY_ACTIONS = "standardwork/_my_actions.html"
-HISTORY_PAGE_SIZE = 20
-
-
-def _refused(request, error: PermissionDenied) -> HttpResponse:
-    return render(
-        request,
-        "standardwork/refused.html",
-        {"message": str(error) or "You do not have access to this."},
-        status=403,
-    )
+# The element an answer on the VSM's escalations page swaps: both lists, so an
+# answered escalation leaves "Waiting for an answer" at once.
+ESCALATIONS_TARGET = "escalations"
 
 
 def _messages_of(error: ValidationError) -> dict[str, str]:
@@ -59,21 +61,6 @@ def _messages_of(error: ValidationError) -> dict[str, str]:
             for name, e in error.error_dict.items()
         }
     return {"general": " ".join(error.messages)}
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for name, message in _messages_of(error).items():
-        form.add_error(name if name in form.fields else None, message)
-
-
-def _back(request, default: str) -> str:
-    """Where a plain POST returns to: its `next`, if it is this site's."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 # --- stand-ups ----------------------------------------------------------------
@@ -99,7 +86,7 @@ def team_standup_today(request, team_id: int):
         raise Http404("No such team.")
     standup = services.standup_open_today(team=team)
     if standup is None:
-        today = services.team_today(team)
+        today = calendar.team_today(team)
         messages.info(request, f"No stand-up today: {team.name} does not work on {today:%A}s.")
         return redirect("standardwork:standup_history", team_id=team.pk)
     return redirect("standardwork:standup_detail", standup_id=standup.pk)
@@ -112,29 +99,18 @@ def _page(request, standup_id: int) -> selectors.StandupPage:
     return page
 
 
-def _timer_text(page: selectors.StandupPage, now: datetime) -> str:
-    """The countdown as the page first shows it; static/js/standup_timer.js keeps it going."""
-    if page.ends_at is None:
-        return f"{services.STANDUP_MINUTES}:00"
-    seconds = int((page.ends_at - now).total_seconds())
-    sign, seconds = ("+" if seconds < 0 else ""), abs(seconds)
-    return f"{sign}{seconds // 60}:{seconds % 60:02d}"
-
-
 def _render_standup(request, page, template: str = PAGE, *, status: int = 200, **extra):
-    now = timezone.now()
     standup = page.standup
     context = {
         "page": page,
         "standup": standup,
         "team": page.team,
-        "timer_text": _timer_text(page, now),
-        "took_minutes": round((standup.ended_at - standup.started_at).total_seconds() / 60)
-        if standup.ended_at and standup.started_at
-        else None,
+        "timer_text": page.timer_text(timezone.now()),
         "return_to": reverse("standardwork:standup_detail", args=[standup.pk]),
         "action_form": ActionForm(
-            people=followup_selectors.action_owners(page.team), initial={"due_date": page.today}
+            people=followup_selectors.action_owners(page.team),
+            today=page.today,
+            initial={"due_date": page.today},
         ),
         "impediment_form": ImpedimentForm(),
         "notes_form": NotesForm(initial={"notes": standup.notes}),
@@ -152,18 +128,11 @@ def standup_detail(request, standup_id: int):
     return _render_standup(request, _page(request, standup_id))
 
 
-def _require_logger(page: selectors.StandupPage) -> None:
-    organisation.require(page.can_log, services.NOT_LOGGER)
-
-
 def _standup_change(request, standup_id: int, change, partial: str, success: str):
     """Run a stand-up service; answer with its part of the page, or go back to the page."""
     page = _page(request, standup_id)
     try:
-        _require_logger(page)
-        change()
-    except PermissionDenied as error:
-        return _refused(request, error)
+        change(page)
     except ValidationError as error:
         message = " ".join(_messages_of(error).values())
         if not request.htmx:
@@ -182,9 +151,9 @@ def standup_start(request, standup_id: int):
     return _standup_change(
         request,
         standup_id,
-        lambda: services.standup_start(actor=request.user, standup_id=standup_id),
+        lambda page: services.standup_start(actor=request.user, standup_id=standup_id),
         "timer",
-        "Stand-up started: 15 minutes.",
+        f"Stand-up started: {selectors.STANDUP_MINUTES} minutes.",
     )
 
 
@@ -194,7 +163,7 @@ def standup_end(request, standup_id: int):
     return _standup_change(
         request,
         standup_id,
-        lambda: services.standup_end(actor=request.user, standup_id=standup_id),
+        lambda page: services.standup_end(actor=request.user, standup_id=standup_id),
         "timer",
         "Stand-up ended.",
     )
@@ -203,13 +172,16 @@ def standup_end(request, standup_id: int):
 @require_POST
 @login_required
 def standup_attendance(request, standup_id: int):
-    """Everyone's attendance at once: the form without JavaScript."""
-    page = _page(request, standup_id)
+    """Everyone's attendance at once: the form without JavaScript.
+
+    Only the ticked ids of the team's own people count; anything else posted
+    as `present` is ignored, as an unticked box would be.
+    """
     present = set(request.POST.getlist("present"))
     return _standup_change(
         request,
         standup_id,
-        lambda: services.standup_attendance_set(
+        lambda page: services.standup_attendance_set(
             actor=request.user,
             standup_id=standup_id,
             present={person.pk: str(person.pk) in present for person in page.people},
@@ -223,21 +195,19 @@ def standup_attendance(request, standup_id: int):
 @login_required
 def standup_attendance_person(request, standup_id: int, person_id: int):
     """One checkbox toggled in place: that person's state, and the count out of band."""
-    page = _page(request, standup_id)
+    _page(request, standup_id)
     try:
-        _require_logger(page)
         services.standup_attendance_set(
             actor=request.user,
             standup_id=standup_id,
             present={person_id: str(person_id) in request.POST.getlist("present")},
         )
-    except PermissionDenied as error:
-        return _refused(request, error)
     except ValidationError as error:
+        message = " ".join(_messages_of(error).values())
         if not request.htmx:
-            messages.error(request, " ".join(_messages_of(error).values()))
+            messages.error(request, message)
             return redirect("standardwork:standup_detail", standup_id=standup_id)
-        return HttpResponse(" ".join(_messages_of(error).values()), status=422)
+        return HttpResponse(message, status=422)
     if not request.htmx:
         return redirect("standardwork:standup_detail", standup_id=standup_id)
     page = _page(request, standup_id)
@@ -249,10 +219,8 @@ def standup_attendance_person(request, standup_id: int, person_id: int):
 @login_required
 def standup_notes(request, standup_id: int):
     page = _page(request, standup_id)
-    try:
-        _require_logger(page)
-    except PermissionDenied as error:
-        return _refused(request, error)
+    # The rule the service enforces, asked first: an outsider's typo is refused, not corrected.
+    organisation.require(page.can_log, followup.NOT_LOGGER)
     form = NotesForm(request.POST)
     if form.is_valid():
         try:
@@ -260,7 +228,7 @@ def standup_notes(request, standup_id: int):
                 actor=request.user, standup_id=standup_id, notes=form.cleaned_data["notes"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
     if form.errors:
         template = f"{PAGE}#notes" if request.htmx else PAGE
         return _render_standup(request, page, template, notes_form=form)
@@ -276,11 +244,10 @@ def standup_notes(request, standup_id: int):
 def standup_action_create(request, standup_id: int):
     """A new action from the stand-up: what, who (someone in the team), by when."""
     page = _page(request, standup_id)
-    try:
-        _require_logger(page)
-    except PermissionDenied as error:
-        return _refused(request, error)
-    form = ActionForm(request.POST, people=followup_selectors.action_owners(page.team))
+    organisation.require(page.can_log, followup.NOT_LOGGER)
+    form = ActionForm(
+        request.POST, people=followup_selectors.action_owners(page.team), today=page.today
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -294,7 +261,7 @@ def standup_action_create(request, standup_id: int):
                 due_date=data["due_date"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
     if form.errors:
         template = f"{PAGE}#actions" if request.htmx else PAGE
         return _render_standup(request, page, template, action_form=form)
@@ -309,8 +276,7 @@ def standup_action_create(request, standup_id: int):
 def standup_impediment_raise(request, standup_id: int):
     """An impediment raised at the stand-up, by anyone in the team."""
     page = _page(request, standup_id)
-    if not page.can_raise:
-        return _refused(request, PermissionDenied(services.NOT_IN_TEAM))
+    organisation.require(page.can_raise, services.NOT_IN_TEAM)
     form = ImpedimentForm(request.POST)
     if form.is_valid():
         try:
@@ -321,10 +287,8 @@ def standup_impediment_raise(request, standup_id: int):
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
             )
-        except PermissionDenied as error:
-            return _refused(request, error)
         except ValidationError as error:
-            _add_errors(form, error)
+            form_add_service_errors(form, error)
     if form.errors:
         template = f"{PAGE}#impediments" if request.htmx else PAGE
         return _render_standup(request, page, template, impediment_form=form)
@@ -338,22 +302,16 @@ def standup_impediment_raise(request, standup_id: int):
 @login_required
 def standup_history(request, team_id: int):
     """Past stand-ups of the team, newest first: attendance, actions, impediments raised."""
-    team = selectors.visible_team(viewer=request.user, team_id=team_id)
-    if team is None:
-        raise Http404("No such team.")
-    standups = Paginator(selectors.standup_history(team=team), HISTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    history = selectors.standup_history_page(
+        viewer=request.user, team_id=team_id, page=request.GET.get("page")
     )
-    with timezone.override(team.time_zone):
+    if history is None:
+        raise Http404("No such team.")
+    with timezone.override(history.team.time_zone):
         return render(
             request,
             "standardwork/standup_history.html",
-            {
-                "team": team,
-                "standups": standups,
-                "people_count": len(team_people(team)),
-                "today": services.team_today(team),
-            },
+            {"history": history, "team": history.team, "standups": history.standups},
         )
 
 
@@ -393,22 +351,20 @@ def team_impediment_raise(request, team_id: int):
     board = selectors.team_impediment_board(viewer=request.user, team_id=team_id)
     if board is None:
         raise Http404("No such team.")
+    organisation.require(
+        policy.can_raise_impediment(request.user, board.team), services.NOT_IN_TEAM
+    )
     form = ImpedimentForm(request.POST)
-    try:
-        organisation.require(
-            policy.can_raise_impediment(request.user, board.team), services.NOT_IN_TEAM
-        )
-        if form.is_valid():
+    if form.is_valid():
+        try:
             impediment = services.impediment_raise(
                 actor=request.user,
                 team=board.team,
                 title=form.cleaned_data["title"],
                 description=form.cleaned_data["description"],
             )
-    except PermissionDenied as error:
-        return _refused(request, error)
-    except ValidationError as error:
-        _add_errors(form, error)
+        except ValidationError as error:
+            form_add_service_errors(form, error)
     board_url = reverse("standardwork:team_impediments", args=[team_id])
     if form.errors:
         template = f"{BOARD}#active" if request.htmx else BOARD
@@ -448,37 +404,69 @@ def impediment_detail(request, impediment_id: int):
     )
 
 
-def _change_impediment(request, impediment_id: int, change, success: str):
-    """Run an impediment service; answer with its card (htmx), else go back.
+def _card_options(request) -> dict:
+    return {"show_team": request.POST.get("show_team") == "1"}
 
-    A message the service gives lands at its field on the card, with what
-    was typed kept; without htmx the impediment's page shows it.
+
+def _render_escalations(request, return_to: str):
+    return render(
+        request,
+        f"{ESCALATIONS}#lists",
+        {
+            "escalations": selectors.vsm_escalations(viewer=request.user),
+            "return_to": return_to,
+            "answer_target": f"#{ESCALATIONS_TARGET}",
+        },
+    )
+
+
+def _change_impediment(request, impediment_id: int, *, rule, refusal: str, form_class=None,
+                       form_kwargs=None, change, success: str):  # fmt: skip
+    """Ask `rule`, validate the POST with `form_class`, run `change(cleaned_data)`.
+
+    `form_kwargs(impediment)` gives the form what it needs from the card. The
+    answer: htmx gets the impediment's card (or, from the VSM's escalations
+    page, both its lists); a plain POST goes back to a local `next`, else to
+    the impediment's page. A message from the form or the service lands at
+    its field on the card, with what was typed kept.
     """
     impediment = selectors.impediment_card(viewer=request.user, impediment_id=impediment_id)
     if impediment is None:
         raise Http404("No such impediment.")
-    default_back = reverse("standardwork:impediment_detail", args=[impediment_id])
-    return_to = _back(request, default_back)
-    try:
-        change()
-    except ObjectDoesNotExist:
-        raise Http404("No such impediment.") from None
-    except PermissionDenied as error:
-        return _refused(request, error)
-    except ValidationError as error:
-        impediment.errors = _messages_of(error)
+    organisation.require(rule(request.user, impediment), refusal)
+    return_to = safe_next(request, reverse("standardwork:impediment_detail", args=[impediment_id]))
+    errors = None
+    form = None
+    if form_class is not None:
+        form = form_class(request.POST, **(form_kwargs(impediment) if form_kwargs else {}))
+        if not form.is_valid():
+            errors = {
+                ("general" if name == "__all__" else name): " ".join(messages_)
+                for name, messages_ in form.errors.items()
+            }
+    if errors is None:
+        try:
+            change(form.cleaned_data if form is not None else {})
+        except ObjectDoesNotExist:
+            raise Http404("No such impediment.") from None
+        except ValidationError as error:
+            errors = _messages_of(error)
+    if errors is not None:
+        impediment.errors = errors
         impediment.values = request.POST
-        template = "standardwork/impediment_detail.html"
-        if request.htmx:
-            template = f"{BOARD}#impediment"
-        return render(
-            request,
-            template,
-            {"impediment": impediment, "return_to": return_to, **_card_options(request)},
-        )
+        context = {"impediment": impediment, "return_to": return_to, **_card_options(request)}
+        if not request.htmx:
+            return render(request, "standardwork/impediment_detail.html", context)
+        response = render(request, f"{BOARD}#impediment", context)
+        if request.htmx.target == ESCALATIONS_TARGET:
+            # The message belongs on the card, not in place of both lists.
+            response = reswap(retarget(response, f"#impediment-{impediment_id}"), "outerHTML")
+        return response
     if not request.htmx:
         messages.success(request, success.format(title=impediment.title))
         return redirect(return_to)
+    if request.htmx.target == ESCALATIONS_TARGET:
+        return _render_escalations(request, return_to)
     impediment = selectors.impediment_card(viewer=request.user, impediment_id=impediment_id)
     return render(
         request,
@@ -487,18 +475,18 @@ def _change_impediment(request, impediment_id: int, change, success: str):
     )
 
 
-def _card_options(request) -> dict:
-    return {"show_team": request.POST.get("show_team") == "1"}
-
-
 @require_POST
 @login_required
 def impediment_start(request, impediment_id: int):
     return _change_impediment(
         request,
         impediment_id,
-        lambda: services.impediment_start(actor=request.user, impediment_id=impediment_id),
-        "In progress: {title}.",
+        rule=policy.can_change_impediment,
+        refusal=services.NOT_OWNER,
+        change=lambda data: services.impediment_start(
+            actor=request.user, impediment_id=impediment_id
+        ),
+        success="In progress: {title}.",
     )
 
 
@@ -508,20 +496,14 @@ def impediment_remove(request, impediment_id: int):
     return _change_impediment(
         request,
         impediment_id,
-        lambda: services.impediment_remove(
-            actor=request.user,
-            impediment_id=impediment_id,
-            how=request.POST.get("removed_how", ""),
+        rule=policy.can_change_impediment,
+        refusal=services.NOT_OWNER,
+        form_class=ImpedimentRemoveForm,
+        change=lambda data: services.impediment_remove(
+            actor=request.user, impediment_id=impediment_id, how=data["removed_how"]
         ),
-        "Removed: {title}.",
+        success="Removed: {title}.",
     )
-
-
-def _chosen_vsm(request) -> int | None:
-    raw = request.POST.get("to", "").strip()
-    if not raw:
-        return None
-    return int(raw) if raw.isdigit() else 0  # 0 is no one: the service says so at the field
 
 
 @require_POST
@@ -530,13 +512,17 @@ def impediment_escalate(request, impediment_id: int):
     return _change_impediment(
         request,
         impediment_id,
-        lambda: services.impediment_escalate(
+        rule=policy.can_escalate_impediment,
+        refusal=services.NOT_ESCALATOR,
+        form_class=ImpedimentEscalateForm,
+        form_kwargs=lambda impediment: {"targets": selectors.escalation_targets(impediment.team)},
+        change=lambda data: services.impediment_escalate(
             actor=request.user,
             impediment_id=impediment_id,
-            reason=request.POST.get("reason", ""),
-            to_id=_chosen_vsm(request),
+            reason=data["reason"],
+            to_id=data["to"],
         ),
-        "Escalated: {title}.",
+        success="Escalated: {title}.",
     )
 
 
@@ -546,12 +532,13 @@ def impediment_answer(request, impediment_id: int):
     return _change_impediment(
         request,
         impediment_id,
-        lambda: services.impediment_answer(
-            actor=request.user,
-            impediment_id=impediment_id,
-            answer=request.POST.get("answer", ""),
+        rule=policy.can_answer_escalation,
+        refusal=services.NOT_ANSWERER,
+        form_class=EscalationAnswerForm,
+        change=lambda data: services.impediment_answer(
+            actor=request.user, impediment_id=impediment_id, answer=data["answer"]
         ),
-        "Answer sent: {title}.",
+        success="Answer sent: {title}.",
     )
 
 
@@ -561,10 +548,11 @@ def escalations(request):
     """The VSM's escalations: waiting for an answer first, then the latest answered."""
     return render(
         request,
-        "standardwork/impediment_escalations.html",
+        ESCALATIONS,
         {
             "escalations": selectors.vsm_escalations(viewer=request.user),
             "return_to": request.get_full_path(),
+            "answer_target": f"#{ESCALATIONS_TARGET}",
         },
     )
 
@@ -576,13 +564,11 @@ def _change_action(request, action_id: int, change, success: str):
     action = selectors.action_row(viewer=request.user, action_id=action_id)
     if action is None:
         raise Http404("No such action.")
-    return_to = _back(request, reverse("standardwork:my_standard_work"))
+    return_to = safe_next(request, reverse("standardwork:my_standard_work"))
     try:
         change()
     except ObjectDoesNotExist:
         raise Http404("No such action.") from None
-    except PermissionDenied as error:
-        return _refused(request, error)
     if not request.htmx:
         messages.success(request, success.format(title=action.title))
         return redirect(return_to)

@@ -189,16 +189,7 @@ RULES: dict[str, Rule] = {
 # (rule, file, imported module) -> reason. The rule's own test ignores exactly
 # these; test_known_violation_is_gone is a strict xfail for each, so it turns
 # red the day the violation is fixed, to have its entry removed here.
-KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {
-    (
-        "selector_imports_a_service",
-        "standardwork/selectors/standups.py",
-        "standardwork.services.standups",
-    ): (
-        "issue 7 point 8: selectors never import services; team_today, team_people, "
-        "escalation_targets and STANDUP_MINUTES are still read from services.standups"
-    ),
-}
+KNOWN_VIOLATIONS: dict[tuple[str, str, str], str] = {}
 
 
 def _is_known(rule: Rule, violation: Import) -> bool:

@@ -13,9 +13,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from roles.models import Layer, Team, User
-from standardwork import services
 from standardwork.models import Cycle, Measurement, TemplateItem
 from standardwork.services import cycles as cycle_services
+from standardwork.services import templates as template_services
 
 try:
     from leanops.management.commands.seed_demo import DEMO_PASSWORD
@@ -43,14 +43,16 @@ def log_in(page: Page, base_url: str, username: str) -> None:
 def team_standard(transactional_db, request):
     """The demo plus standard work of the leader's own team, which a cycle may change."""
     request.getfixturevalue("demo")
-    return services.template_create(
+    return template_services.template_create(
         actor=User.objects.get(username="admin"),
         name=STANDARD,
         layer=Layer.TL,
         team=Team.objects.get(name=TEAM),
         items=[
-            services.ItemSpec(OLD_TITLE, expected_minutes=15, kind=TemplateItem.Kind.ATTEND),
-            services.ItemSpec("Check call-list progress", expected_minutes=10),
+            template_services.ItemSpec(
+                OLD_TITLE, expected_minutes=15, kind=TemplateItem.Kind.ATTEND
+            ),
+            template_services.ItemSpec("Check call-list progress", expected_minutes=10),
         ],
     )
 

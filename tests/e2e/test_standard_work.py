@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from roles.models import Layer, Team, User
-from standardwork import services
 from standardwork.models import Check, StandardWorkTemplate, TemplateItem
+from standardwork.services import checklists as checklist_services
+from standardwork.services import templates as template_services
 
 try:
     from leanops.management.commands.seed_demo import DEMO_PASSWORD
@@ -39,7 +40,7 @@ def _every_day_is_a_working_day() -> None:
 def _ensure_today(username: str, layer: str, titles: list[str], *, kind=TemplateItem.Kind.DO):
     """Today's checklist with open items of `kind`, from the seed's templates where it has them."""
     person = User.objects.get(username=username)
-    checklist = services.checklist_issue_today(user=person)
+    checklist = checklist_services.checklist_issue_today(user=person)
     open_checks = checklist.checks.filter(status=Check.Status.OPEN) if checklist else []
     wanted = len(titles) if kind == TemplateItem.Kind.DO else 1
     if checklist is not None and open_checks.filter(item__kind=kind).count() >= wanted:
@@ -49,13 +50,13 @@ def _ensure_today(username: str, layer: str, titles: list[str], *, kind=Template
     if not StandardWorkTemplate.objects.filter(
         layer=layer, name__startswith="Browser test"
     ).exists():
-        services.template_create(
+        template_services.template_create(
             actor=User.objects.get(username="admin"),
             name=f"Browser test {layer}",
             layer=layer,
-            items=[services.ItemSpec(title=title, kind=kind) for title in titles],
+            items=[template_services.ItemSpec(title=title, kind=kind) for title in titles],
         )
-    services.checklist_issue_today(user=person)
+    checklist_services.checklist_issue_today(user=person)
 
 
 @pytest.fixture

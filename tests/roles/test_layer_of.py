@@ -9,7 +9,7 @@ import pytest
 from roles.layers import in_layer, layer_of, layers_of
 from roles.models import Layer, Membership, Team, User
 from roles.selectors import person_detail, person_places, user_layers
-from standardwork.selectors.checklists import board_row, verification_board
+from standardwork.selectors.verification import board_row, verification_board
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 
 LEADER, MEMBER = Membership.Role.LEADER, Membership.Role.MEMBER

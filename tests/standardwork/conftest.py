@@ -4,9 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from roles.models import Layer, Membership
-from standardwork import services
 from standardwork.models import TemplateItem
-from standardwork.services import ItemSpec
+from standardwork.services import templates as template_services
+from standardwork.services.templates import ItemSpec
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 
 UTC = ZoneInfo("UTC")
@@ -47,7 +47,7 @@ def org(superuser):
 
 @pytest.fixture
 def tl_template(superuser):
-    return services.template_create(
+    return template_services.template_create(
         actor=superuser,
         name="Team Leader daily",
         layer=Layer.TL,

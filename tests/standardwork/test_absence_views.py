@@ -58,18 +58,19 @@ def test_a_member_cannot_record_leave_for_their_leader(client, org):
 
 
 def test_leave_recorded_late_removes_the_untouched_checklist_of_those_days(org, tl_template):
-    from standardwork import services
+    from standardwork.services import absences as absence_services
+    from standardwork.services import checklists as checklist_services
 
-    services.checklists_issue_due(now=at("2026-11-17 07:00"))
-    services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-17 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
     wednesday_check = Check.objects.get(
         checklist__owner=org["leader"], checklist__date=date(2026, 11, 18), position=0
     )
-    services.check_tick(
+    checklist_services.check_tick(
         actor=org["leader"], check_id=wednesday_check.pk, now=at("2026-11-18 09:00")
     )
 
-    services.absence_record(
+    absence_services.absence_record(
         actor=org["leader"], person=org["leader"],
         start_date=date(2026, 11, 17), end_date=date(2026, 11, 18),
     )  # fmt: skip

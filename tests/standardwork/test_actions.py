@@ -7,9 +7,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from roles.models import Membership
+from standardwork.forms.followup import ActionForm
 from standardwork.models import Action
 from standardwork.selectors import standups as selectors
-from standardwork.services import followup, person_today
+from standardwork.selectors.checklists import person_today
+from standardwork.services import followup
 from standardwork.services import standups as services
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.standardwork.conftest import at
@@ -216,3 +218,53 @@ def test_my_actions_are_my_open_ones_soonest_first(org, standup):
     assert [a.title for a in selectors.my_actions(user=org["member"], now=NOW)] == [
         "Sooner", "Later",
     ]  # fmt: skip
+
+
+# --- the action form: due dates far ahead (issue 8, defect 17) -------------------
+
+WEDNESDAY = date(2026, 11, 18)
+
+
+def action_form(org, due_date: str, *, today: date = WEDNESDAY, **extra) -> ActionForm:
+    data = {"title": "Renew the stand", "owner": org["member"].pk, "due_date": due_date, **extra}
+    return ActionForm(data, people=[org["member"]], today=today)
+
+
+@pytest.mark.parametrize("due_date", ["2026-11-18", "2027-11-18"])
+def test_a_due_date_up_to_a_year_ahead_needs_no_confirmation(org, due_date):
+    form = action_form(org, due_date)
+
+    assert form.is_valid(), form.errors
+    assert "confirm_far_due_date" not in form.fields
+
+
+def test_a_due_date_more_than_a_year_ahead_needs_the_confirmation(org):
+    asked = action_form(org, "2027-11-19")
+    confirmed = action_form(org, "2027-11-19", confirm_far_due_date="on")
+
+    assert asked.errors == {
+        "due_date": ['That is more than a year ahead: confirm with "Yes, that far ahead".']
+    }
+    assert "confirm_far_due_date" in asked.fields
+    assert confirmed.is_valid(), confirmed.errors
+    assert confirmed.cleaned_data["due_date"] == date(2027, 11, 19)
+
+
+@pytest.mark.parametrize("due_date", ["2031-11-19", "9999-12-31"])
+def test_a_due_date_more_than_five_years_ahead_is_refused_even_confirmed(org, due_date):
+    form = action_form(org, due_date, confirm_far_due_date="on")
+
+    assert form.errors == {"due_date": ["Choose a due date within 5 years."]}
+
+
+def test_a_year_from_29_february_is_28_february(org):
+    leap_day = date(2028, 2, 29)
+
+    assert action_form(org, "2029-02-28", today=leap_day).is_valid()
+    assert "confirm_far_due_date" in action_form(org, "2029-03-01", today=leap_day).fields
+
+
+def test_the_date_input_offers_today_to_five_years_ahead(org):
+    widget = ActionForm(people=[org["member"]], today=WEDNESDAY).fields["due_date"].widget
+
+    assert (widget.attrs["min"], widget.attrs["max"]) == ("2026-11-18", "2031-11-18")

@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from roles.models import Layer
-from standardwork import services
 from standardwork.models import Check, LayerTarget, MissReason
 from standardwork.selectors.adherence import NO_REASON, adherence_report, team_people
+from standardwork.services import checklists as checklist_services
 from tests.standardwork.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def week(org, tl_template):
     """Leader's Monday-Wednesday: Mon all done, Tue one missed one open, Wed still today."""
     leader = org["leader"]
     for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
-        services.checklists_issue_due(now=at(f"{day} 07:00"))
+        checklist_services.checklists_issue_due(now=at(f"{day} 07:00"))
     checks = {
         (check.checklist.date.day, check.item.title): check
         for check in Check.objects.filter(checklist__owner=leader).select_related(
@@ -26,15 +26,15 @@ def week(org, tl_template):
         )
     }
     for title in ("Head the daily stand-up", "Check call-list progress"):
-        services.check_tick(
+        checklist_services.check_tick(
             actor=leader, check_id=checks[(16, title)].pk, now=at("2026-11-16 10:00")
         )
-    services.check_tick(
+    checklist_services.check_tick(
         actor=leader,
         check_id=checks[(17, "Head the daily stand-up")].pk,
         now=at("2026-11-17 10:00"),
     )
-    services.check_mark_missed(
+    checklist_services.check_mark_missed(
         actor=leader,
         check_id=checks[(18, "Check call-list progress")].pk,
         reason=MissReason.objects.get(label="Forgot"),

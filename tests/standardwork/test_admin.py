@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 
 from roles.models import Layer, Membership
-from standardwork import services
 from standardwork.models import (
     Absence,
     Action,
@@ -28,7 +27,11 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
-from standardwork.services import ItemSpec
+from standardwork.services import absences as absence_services
+from standardwork.services import checklists as checklist_services
+from standardwork.services import templates as template_services
+from standardwork.services import verification as verification_services
+from standardwork.services.templates import ItemSpec
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +66,7 @@ def day(root):
         user=UserFactory(username="leader", first_name="James", last_name="Whitaker"),
         role=Membership.Role.LEADER,
     ).user
-    template = services.template_create(
+    template = template_services.template_create(
         actor=root,
         name="Team Leader daily standard work",
         layer=Layer.TL,
@@ -72,20 +75,20 @@ def day(root):
             ItemSpec("Check call-list progress", expected_minutes=10),
         ],
     )
-    checklist = services.checklist_issue_today(user=leader, now=MONDAY)
+    checklist = checklist_services.checklist_issue_today(user=leader, now=MONDAY)
     ticked, missed = checklist.checks.order_by("position")
-    services.check_tick(actor=leader, check_id=ticked.pk, now=MONDAY)
-    services.check_mark_missed(
+    checklist_services.check_tick(actor=leader, check_id=ticked.pk, now=MONDAY)
+    checklist_services.check_mark_missed(
         actor=leader,
         check_id=missed.pk,
         reason=MissReason.objects.get(label="System or tool not working"),
         note="CRM was down until 11:00.",
         now=MONDAY,
     )
-    services.check_request_countermeasure(
+    verification_services.check_request_countermeasure(
         actor=coordinator, check_id=missed.pk, comment="What will you try next time?"
     )
-    absence = services.absence_record(
+    absence = absence_services.absence_record(
         actor=leader, person=leader, start_date=date(2026, 3, 9), end_date=date(2026, 3, 10)
     )
     standup = Standup.objects.create(team=team, date=MONDAY.date(), starts_at=MONDAY)
@@ -367,7 +370,7 @@ def test_absence_added_in_the_admin_removes_the_untouched_checklist_of_that_day(
     superuser_client, day, root
 ):
     leader = day["leader"]
-    tuesday = services.checklist_issue_today(
+    tuesday = checklist_services.checklist_issue_today(
         user=leader, now=datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
     )
 
@@ -408,12 +411,12 @@ def test_history_changelists_keep_a_fixed_number_of_queries(
 ):
     leader = day["leader"]
     for hour in range(9, 17):
-        checklist = services.checklist_issue_today(
+        checklist = checklist_services.checklist_issue_today(
             user=leader, now=datetime(2026, 3, 4 + hour - 9, hour, 0, tzinfo=UTC)
         )
         if checklist is not None:
             for check in checklist.checks.all():
-                services.check_tick(
+                checklist_services.check_tick(
                     actor=leader,
                     check_id=check.pk,
                     now=datetime(2026, 3, 4 + hour - 9, hour, 0, tzinfo=UTC),

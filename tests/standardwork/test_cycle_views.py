@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roles.models import Layer
-from standardwork import services
 from standardwork.models import (
     Action,
     ControlPoint,
@@ -24,8 +23,9 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
-from standardwork.services import ItemSpec
 from standardwork.services import cycles as cycle_services
+from standardwork.services import templates as template_services
+from standardwork.services.templates import ItemSpec
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def team_today(org) -> date:
 
 @pytest.fixture
 def team_standard(org):
-    return services.template_create(
+    return template_services.template_create(
         actor=org["coordinator"], name="North TL daily", layer=Layer.TL, team=org["team"],
         items=[
             ItemSpec("Head the daily stand-up", expected_minutes=15, kind=TemplateItem.Kind.ATTEND),
@@ -189,7 +189,7 @@ def test_a_member_starts_a_cycle_on_the_teams_standard(client, org, team_standar
 
 
 def test_the_start_form_offers_only_the_teams_stages_and_standards(client, org, team_standard):
-    services.template_create(
+    template_services.template_create(
         actor=org["superuser"], name="Everyone TL", layer=Layer.TL, items=[ItemSpec("x")]
     )
     client.force_login(org["leader"])

@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from roles.models import Layer
-from standardwork import services
 from standardwork.models import (
     Action,
     Check,
@@ -17,9 +16,11 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
-from standardwork.services import ItemSpec
+from standardwork.services import checklists as checklist_services
 from standardwork.services import cycles as cycle_services
+from standardwork.services import templates as template_services
 from standardwork.services.followup import ActionSpec
+from standardwork.services.templates import ItemSpec
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 from tests.standardwork.conftest import at
 
@@ -36,7 +37,7 @@ ALLOWED = {(Phase.PLAN, Phase.DO), (Phase.DO, Phase.CHECK), (Phase.CHECK, Phase.
 @pytest.fixture
 def team_standard(org):
     """The North team's own Team Leader standard work, version 1."""
-    return services.template_create(
+    return template_services.template_create(
         actor=org["coordinator"], name="North TL daily", layer=Layer.TL, team=org["team"],
         items=[
             ItemSpec("Head the daily stand-up", expected_minutes=15, kind=TemplateItem.Kind.ATTEND),
@@ -161,11 +162,11 @@ def test_a_pdca_plan_needs_its_problem_hypothesis_and_target(org):
 
 def test_a_cycle_may_change_only_standard_work_of_its_team_or_value_stream(org, tl_template):
     other_team = TeamFactory(name="South")
-    theirs = services.template_create(
+    theirs = template_services.template_create(
         actor=other_team.coordinator, name="South TL", layer=Layer.TL, team=other_team,
         items=[ItemSpec("Their routine")],
     )  # fmt: skip
-    stream_wide = services.template_create(
+    stream_wide = template_services.template_create(
         actor=org["vsm"], name="Pumps TL", layer=Layer.TL, value_stream=org["pumps"],
         items=[ItemSpec("Stream routine")],
     )  # fmt: skip
@@ -307,7 +308,7 @@ NEW_ITEMS = [
 
 
 def test_adopting_makes_a_new_version_of_the_standard_linked_to_the_cycle(org, team_standard):
-    checklist = services.checklist_issue_today(user=org["leader"], now=MONDAY)
+    checklist = checklist_services.checklist_issue_today(user=org["leader"], now=MONDAY)
     issued_from = set(checklist.checks.values_list("item__version__number", flat=True))
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
 
@@ -340,7 +341,7 @@ def test_the_next_checklist_is_issued_from_the_adopted_version(org, team_standar
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
     cycle_services.cycle_adopt(actor=org["coordinator"], cycle=cycle, items=NEW_ITEMS)
 
-    checklist = services.checklist_issue_today(user=org["leader"], now=MONDAY)
+    checklist = checklist_services.checklist_issue_today(user=org["leader"], now=MONDAY)
 
     assert list(checklist.checks.order_by("position").values_list("item__title", flat=True)) == [
         s.title for s in NEW_ITEMS

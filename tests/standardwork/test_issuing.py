@@ -7,9 +7,10 @@ import pytest
 from django.db import connection
 
 from roles.models import Layer
-from standardwork import services
 from standardwork.models import Absence, Check, Checklist, TemplateItem
-from standardwork.services import ItemSpec
+from standardwork.services import checklists as checklist_services
+from standardwork.services import templates as template_services
+from standardwork.services.templates import ItemSpec
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.standardwork.conftest import at
 
@@ -28,7 +29,7 @@ def titles(checklist: Checklist) -> list[str]:
 
 def test_first_tick_issues_todays_checklist_with_the_items_due(org, tl_template):
     # Wednesday 2026-11-18, 07:00 in London: the weekly item falls due today.
-    issued = services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    issued = checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
 
     assert issued == 1
     checklist = Checklist.objects.get(owner=org["leader"])
@@ -42,7 +43,7 @@ def test_first_tick_issues_todays_checklist_with_the_items_due(org, tl_template)
 
 
 def test_weekly_item_is_not_on_other_days(org, tl_template):
-    services.checklists_issue_due(now=at("2026-11-17 07:00"))  # Tuesday
+    checklist_services.checklists_issue_due(now=at("2026-11-17 07:00"))  # Tuesday
 
     checklist = Checklist.objects.get(owner=org["leader"])
     assert titles(checklist) == ["Head the daily stand-up", "Check call-list progress"]
@@ -50,10 +51,10 @@ def test_weekly_item_is_not_on_other_days(org, tl_template):
 
 def test_running_twice_changes_nothing(org, tl_template):
     now = at("2026-11-18 07:00")
-    services.checklists_issue_due(now=now)
+    checklist_services.checklists_issue_due(now=now)
     checks_before = list(Check.objects.order_by("pk").values_list("pk", "item_id", "checklist_id"))
 
-    issued_again = services.checklists_issue_due(now=now)
+    issued_again = checklist_services.checklists_issue_due(now=now)
 
     assert issued_again == 0
     assert Checklist.objects.count() == 1
@@ -67,7 +68,7 @@ def test_an_issuer_that_lost_the_race_adds_nothing(org, tl_template):
     from roles.selectors import person_places
     from standardwork.services import checklists
 
-    services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
     place = person_places(user_ids=[org["leader"].pk])[org["leader"].pk]
     late_items = checklists._due_items(checklists._active_templates(), place, date(2026, 11, 18))
 
@@ -86,7 +87,7 @@ def test_two_workers_issuing_at_once_leave_one_checklist_each(org, tl_template):
     def issue():
         try:
             barrier.wait(timeout=10)
-            services.checklists_issue_due(now=now)
+            checklist_services.checklists_issue_due(now=now)
         except Exception as error:  # noqa: BLE001 - surfaced by the assertion below
             errors.append(error)
         finally:
@@ -104,9 +105,9 @@ def test_two_workers_issuing_at_once_leave_one_checklist_each(org, tl_template):
 
 
 def test_catch_up_issues_the_days_the_worker_was_down(org, tl_template):
-    services.checklists_issue_due(now=at("2026-11-16 07:00"))  # Monday
+    checklist_services.checklists_issue_due(now=at("2026-11-16 07:00"))  # Monday
 
-    services.checklists_issue_due(now=at("2026-11-19 07:00"))  # Thursday, after a gap
+    checklist_services.checklists_issue_due(now=at("2026-11-19 07:00"))  # Thursday, after a gap
 
     assert checklist_dates(org["leader"]) == [
         date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18), date(2026, 11, 19),
@@ -116,9 +117,9 @@ def test_catch_up_issues_the_days_the_worker_was_down(org, tl_template):
 
 
 def test_catch_up_is_bounded(org, tl_template):
-    services.checklists_issue_due(now=at("2026-10-01 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-10-01 07:00"))
 
-    services.checklists_issue_due(now=at("2026-11-19 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-19 07:00"))
 
     dates = checklist_dates(org["leader"])
     assert dates[0] == date(2026, 10, 1)
@@ -127,12 +128,12 @@ def test_catch_up_is_bounded(org, tl_template):
 
 
 def test_non_working_days_and_absences_get_no_checklist(org, tl_template):
-    services.checklists_issue_due(now=at("2026-11-13 07:00"))  # Friday
+    checklist_services.checklists_issue_due(now=at("2026-11-13 07:00"))  # Friday
     Absence.objects.create(
         person=org["leader"], start_date=date(2026, 11, 17), end_date=date(2026, 11, 18)
     )
 
-    services.checklists_issue_due(now=at("2026-11-19 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-19 07:00"))
 
     # Saturday 14, Sunday 15 (weekend) and Tuesday 17, Wednesday 18 (leave) are skipped.
     assert checklist_dates(org["leader"]) == [
@@ -141,34 +142,39 @@ def test_non_working_days_and_absences_get_no_checklist(org, tl_template):
 
 
 def test_opening_the_page_issues_today_through_the_same_service(org, tl_template):
-    checklist = services.checklist_issue_today(user=org["leader"], now=at("2026-11-18 07:00"))
+    checklist = checklist_services.checklist_issue_today(
+        user=org["leader"], now=at("2026-11-18 07:00")
+    )
 
     assert checklist.date == date(2026, 11, 18)
-    assert services.checklists_issue_due(now=at("2026-11-18 07:30")) == 0
+    assert checklist_services.checklists_issue_due(now=at("2026-11-18 07:30")) == 0
     assert Checklist.objects.filter(owner=org["leader"]).count() == 1
 
 
 def test_page_on_a_weekend_issues_nothing(org, tl_template):
-    assert services.checklist_issue_today(user=org["leader"], now=at("2026-11-21 09:00")) is None
+    assert (
+        checklist_services.checklist_issue_today(user=org["leader"], now=at("2026-11-21 09:00"))
+        is None
+    )
     assert Checklist.objects.count() == 0
 
 
 def test_templates_follow_layer_and_scope(org, superuser):
     other_team = TeamFactory(name="South", value_streams=[org["pumps"]])
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="North only", layer=Layer.TL, team=org["team"],
         items=[ItemSpec("North huddle")],
     )  # fmt: skip
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="South only", layer=Layer.TL, team=other_team,
         items=[ItemSpec("South huddle")],
     )  # fmt: skip
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="Pumps members", layer=Layer.MEMBER, value_stream=org["pumps"],
         items=[ItemSpec("Log call outcomes")],
     )  # fmt: skip
 
-    services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
 
     assert titles(Checklist.objects.get(owner=org["leader"])) == ["North huddle"]
     assert titles(Checklist.objects.get(owner=org["member"])) == ["Log call outcomes"]
@@ -176,8 +182,8 @@ def test_templates_follow_layer_and_scope(org, superuser):
 
 
 def test_issued_checklists_keep_the_version_they_were_issued_from(org, tl_template, superuser):
-    services.checklists_issue_due(now=at("2026-11-17 07:00"))
-    services.template_revise(
+    checklist_services.checklists_issue_due(now=at("2026-11-17 07:00"))
+    template_services.template_revise(
         actor=superuser,
         template=tl_template,
         items=[
@@ -187,7 +193,7 @@ def test_issued_checklists_keep_the_version_they_were_issued_from(org, tl_templa
         note="PDCA: coaching replaces the call-list check",
     )
 
-    services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
 
     tuesday = Checklist.objects.get(owner=org["leader"], date=date(2026, 11, 17))
     wednesday = Checklist.objects.get(owner=org["leader"], date=date(2026, 11, 18))
@@ -217,41 +223,41 @@ def _team_in(zone: str, superuser):
     ],
 )
 def test_monday_begins_at_local_midnight_across_dst_changes(superuser, zone, before, after, monday):
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="TL", layer=Layer.TL, items=[ItemSpec("Head the stand-up")]
     )
     leader = _team_in(zone, superuser)
 
-    services.checklists_issue_due(now=at(before))
+    checklist_services.checklists_issue_due(now=at(before))
     assert checklist_dates(leader) == []  # still Sunday there
 
-    services.checklists_issue_due(now=at(after))
+    checklist_services.checklists_issue_due(now=at(after))
     assert checklist_dates(leader) == [monday]
 
 
 def test_weekly_item_on_a_day_off_falls_on_the_last_working_day_of_the_week(org, superuser):
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="TL weekly", layer=Layer.TL,
         items=[ItemSpec("Weekly review prep", TemplateItem.Cadence.WEEKLY, weekday=6)],
     )  # fmt: skip
 
-    services.checklists_issue_due(now=at("2026-11-19 07:00"))  # Thursday
-    services.checklists_issue_due(now=at("2026-11-20 07:00"))  # Friday
+    checklist_services.checklists_issue_due(now=at("2026-11-19 07:00"))  # Thursday
+    checklist_services.checklists_issue_due(now=at("2026-11-20 07:00"))  # Friday
 
     assert checklist_dates(org["leader"]) == [date(2026, 11, 20)]
 
 
 def test_monthly_item_on_day_31_falls_on_the_last_working_day_of_a_short_month(org, superuser):
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="TL monthly", layer=Layer.TL,
         items=[ItemSpec("Month-end pipeline review", TemplateItem.Cadence.MONTHLY,
                         day_of_month=31)],
     )  # fmt: skip
 
     # February 2026 ends on Saturday the 28th: the item is due Friday the 27th.
-    services.checklists_issue_due(now=at("2026-02-26 07:00"))
-    services.checklists_issue_due(now=at("2026-02-27 07:00"))
-    services.checklists_issue_due(now=at("2026-03-02 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-02-26 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-02-27 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-03-02 07:00"))
 
     assert checklist_dates(org["leader"]) == [date(2026, 2, 27)]
 

@@ -6,8 +6,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from standardwork import services
 from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice
+from standardwork.services import checklists as checklist_services
+from standardwork.services import reminders as reminder_services
+from standardwork.services import templates as template_services
+from standardwork.services import verification as verification_services
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.standardwork.conftest import at
 
@@ -18,7 +21,7 @@ WEDNESDAY = at("2026-11-18 09:30")
 
 @pytest.fixture
 def checks(org, tl_template):
-    services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
     return list(Check.objects.filter(checklist__owner=org["leader"]).order_by("position"))
 
 
@@ -37,35 +40,39 @@ def events(check: Check) -> list[tuple[str, str, str]]:
 
 
 def test_tick_marks_done_with_expected_minutes_and_one_history_row(org, checks):
-    check = services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
+    check = checklist_services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
 
     assert (check.status, check.actual_minutes, check.done_at) == ("done", 15, WEDNESDAY)
     assert events(check) == [("tick", "leader", "")]
 
 
 def test_double_tap_is_one_check_and_one_history_row(org, checks):
-    services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
-    services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
+    checklist_services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
+    checklist_services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
 
     assert Check.objects.get(pk=checks[0].pk).status == "done"
     assert CheckEvent.objects.filter(check_item=checks[0]).count() == 1
 
 
 def test_undo_reopens_on_the_same_day(org, checks):
-    services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
+    checklist_services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
 
-    check = services.check_undo(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
+    check = checklist_services.check_undo(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
 
     assert (check.status, check.done_at, check.actual_minutes) == ("open", None, None)
     assert [kind for kind, _, _ in events(check)] == ["tick", "undo"]
 
 
 def test_undo_of_an_earlier_days_tick_is_refused(org, checks):
-    services.check_tick(actor=org["leader"], check_id=checks[2].pk, now=WEDNESDAY)  # weekly item
+    checklist_services.check_tick(
+        actor=org["leader"], check_id=checks[2].pk, now=WEDNESDAY
+    )  # weekly item
     before = state(checks[2])
 
     with pytest.raises(ValidationError):
-        services.check_undo(actor=org["leader"], check_id=checks[2].pk, now=at("2026-11-19 09:00"))
+        checklist_services.check_undo(
+            actor=org["leader"], check_id=checks[2].pk, now=at("2026-11-19 09:00")
+        )
 
     assert state(checks[2]) == before
     assert CheckEvent.objects.count() == 1
@@ -75,7 +82,7 @@ def test_missed_needs_a_reason_and_a_note_and_writes_nothing_without(org, checks
     before = state(checks[1])
 
     with pytest.raises(ValidationError) as error:
-        services.check_mark_missed(
+        checklist_services.check_mark_missed(
             actor=org["leader"], check_id=checks[1].pk, note="", reason=None, reason_text=" "
         )
 
@@ -90,7 +97,7 @@ def test_missed_needs_a_reason_and_a_note_and_writes_nothing_without(org, checks
 def test_missed_with_a_listed_reason(org, checks):
     reason = MissReason.objects.get(label="Urgent request from a customer")
 
-    check = services.check_mark_missed(
+    check = checklist_services.check_mark_missed(
         actor=org["leader"], check_id=checks[1].pk, reason=reason,
         note="Key account escalation all morning", now=WEDNESDAY,
     )  # fmt: skip
@@ -105,7 +112,7 @@ def test_missed_with_a_listed_reason(org, checks):
 
 def test_missed_with_a_typed_reason_too_long_is_refused(org, checks):
     with pytest.raises(ValidationError) as error:
-        services.check_mark_missed(
+        checklist_services.check_mark_missed(
             actor=org["leader"], check_id=checks[1].pk, reason_text="x" * 121, note="n",
             now=WEDNESDAY,
         )  # fmt: skip
@@ -119,7 +126,7 @@ def test_a_member_cannot_tick_another_persons_item(org, checks):
     before = state(checks[0])
 
     with pytest.raises(PermissionDenied):
-        services.check_tick(actor=org["member"], check_id=checks[0].pk, now=WEDNESDAY)
+        checklist_services.check_tick(actor=org["member"], check_id=checks[0].pk, now=WEDNESDAY)
 
     assert state(checks[0]) == before
     assert CheckEvent.objects.count() == 0
@@ -127,7 +134,9 @@ def test_a_member_cannot_tick_another_persons_item(org, checks):
 
 def test_an_item_of_another_day_cannot_be_ticked(org, checks):
     with pytest.raises(ValidationError) as error:
-        services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=at("2026-11-19 09:00"))
+        checklist_services.check_tick(
+            actor=org["leader"], check_id=checks[0].pk, now=at("2026-11-19 09:00")
+        )
 
     assert error.value.messages == [
         "That item is from Wednesday 18 November; only today's can be changed."
@@ -136,7 +145,7 @@ def test_an_item_of_another_day_cannot_be_ticked(org, checks):
 
 
 def test_this_weeks_weekly_item_can_be_ticked_later_in_the_week(org, checks):
-    check = services.check_tick(
+    check = checklist_services.check_tick(
         actor=org["leader"], check_id=checks[2].pk, now=at("2026-11-20 09:00")
     )
 
@@ -147,14 +156,16 @@ def test_an_item_that_no_longer_exists_gives_a_clear_message(org, checks):
     gone = checks[0].pk
     Checklist.objects.filter(owner=org["leader"]).delete()
 
-    with pytest.raises(services.CheckGone, match="That item no longer exists; reload the page."):
-        services.check_tick(actor=org["leader"], check_id=gone, now=WEDNESDAY)
+    with pytest.raises(
+        checklist_services.CheckGone, match="That item no longer exists; reload the page."
+    ):
+        checklist_services.check_tick(actor=org["leader"], check_id=gone, now=WEDNESDAY)
 
 
 def test_coordinator_confirms_a_leaders_day(org, checks):
-    services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
+    checklist_services.check_tick(actor=org["leader"], check_id=checks[0].pk, now=WEDNESDAY)
 
-    checklist = services.checklist_confirm(
+    checklist = verification_services.checklist_confirm(
         actor=org["coordinator"], checklist_id=checks[0].checklist_id
     )
 
@@ -166,19 +177,21 @@ def test_coordinator_confirms_a_leaders_day(org, checks):
 
 
 def test_kamishibai_item_stays_red_until_the_owner_records_a_countermeasure(org, checks):
-    services.check_mark_missed(
+    checklist_services.check_mark_missed(
         actor=org["leader"], check_id=checks[1].pk, reason_text="Ran out of time",
         note="Stand-up overran", now=WEDNESDAY,
     )  # fmt: skip
 
-    requested = services.check_request_countermeasure(
+    requested = verification_services.check_request_countermeasure(
         actor=org["coordinator"], check_id=checks[1].pk, comment="Block 10 minutes after stand-up"
     )
     assert (requested.is_red, requested.is_green) == (True, False)
-    services.checklist_confirm(actor=org["coordinator"], checklist_id=checks[1].checklist_id)
+    verification_services.checklist_confirm(
+        actor=org["coordinator"], checklist_id=checks[1].checklist_id
+    )
     assert Check.objects.get(pk=checks[1].pk).is_red is True  # confirming does not clear it
 
-    recorded = services.check_record_countermeasure(
+    recorded = verification_services.check_record_countermeasure(
         actor=org["leader"], check_id=checks[1].pk, countermeasure="Calendar block 09:20-09:30"
     )
 
@@ -194,12 +207,12 @@ def test_kamishibai_item_stays_red_until_the_owner_records_a_countermeasure(org,
 
 
 def test_only_the_owner_records_a_countermeasure(org, checks):
-    services.check_request_countermeasure(
+    verification_services.check_request_countermeasure(
         actor=org["coordinator"], check_id=checks[1].pk, comment="Why?"
     )
 
     with pytest.raises(PermissionDenied):
-        services.check_record_countermeasure(
+        verification_services.check_record_countermeasure(
             actor=org["coordinator"], check_id=checks[1].pk, countermeasure="I'll do it"
         )
 
@@ -208,7 +221,7 @@ def test_only_the_owner_records_a_countermeasure(org, checks):
 
 def test_countermeasure_request_needs_a_comment(org, checks):
     with pytest.raises(ValidationError):
-        services.check_request_countermeasure(
+        verification_services.check_request_countermeasure(
             actor=org["coordinator"], check_id=checks[1].pk, comment="  "
         )
 
@@ -221,9 +234,11 @@ def test_a_coordinator_verifies_only_their_own_teams(org, checks):
     TeamFactory(name="South", value_streams=[org["pumps"]], coordinator=outsider)
 
     with pytest.raises(PermissionDenied):
-        services.checklist_confirm(actor=outsider, checklist_id=checks[0].checklist_id)
+        verification_services.checklist_confirm(actor=outsider, checklist_id=checks[0].checklist_id)
     with pytest.raises(PermissionDenied):
-        services.check_request_countermeasure(actor=outsider, check_id=checks[0].pk, comment="x")
+        verification_services.check_request_countermeasure(
+            actor=outsider, check_id=checks[0].pk, comment="x"
+        )
 
     checklist = Checklist.objects.get(pk=checks[0].checklist_id)
     assert (checklist.verified_by_id, checklist.verified_at) == (None, None)
@@ -237,15 +252,19 @@ def test_a_vsm_verifies_only_their_own_value_stream(org, checks):
     other_vsm = ValueStreamFactory(name="Service").vsm
 
     with pytest.raises(PermissionDenied):
-        services.checklist_confirm(actor=other_vsm, checklist_id=checks[0].checklist_id)
+        verification_services.checklist_confirm(
+            actor=other_vsm, checklist_id=checks[0].checklist_id
+        )
 
-    services.checklist_confirm(actor=org["vsm"], checklist_id=checks[0].checklist_id)
+    verification_services.checklist_confirm(actor=org["vsm"], checklist_id=checks[0].checklist_id)
     assert Checklist.objects.get(pk=checks[0].checklist_id).verified_by == org["vsm"]
 
 
 def test_a_member_cannot_verify_their_leader(org, checks):
     with pytest.raises(PermissionDenied):
-        services.checklist_confirm(actor=org["member"], checklist_id=checks[0].checklist_id)
+        verification_services.checklist_confirm(
+            actor=org["member"], checklist_id=checks[0].checklist_id
+        )
 
     assert CheckEvent.objects.count() == 0
 
@@ -257,9 +276,15 @@ def test_reminder_goes_once_a_day_after_three_in_the_afternoon_local(
     org["leader"].save(update_fields=["email"])
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.reminders_send_due(now=at("2026-11-18 14:59", "Europe/London")) == 0
-        assert services.reminders_send_due(now=at("2026-11-18 15:00", "Europe/London")) == 1
-        assert services.reminders_send_due(now=at("2026-11-18 16:00", "Europe/London")) == 0
+        assert (
+            reminder_services.reminders_send_due(now=at("2026-11-18 14:59", "Europe/London")) == 0
+        )
+        assert (
+            reminder_services.reminders_send_due(now=at("2026-11-18 15:00", "Europe/London")) == 1
+        )
+        assert (
+            reminder_services.reminders_send_due(now=at("2026-11-18 16:00", "Europe/London")) == 0
+        )
 
     assert [message.to for message in mail.outbox] == [["leader@example.com"]]
     assert mail.outbox[0].body.splitlines()[2] == "You have 3 open standard-work items today."
@@ -270,9 +295,9 @@ def test_reminder_goes_once_a_day_after_three_in_the_afternoon_local(
 
 def test_no_reminder_when_everything_due_today_is_done(org, checks):
     for check in checks:
-        services.check_tick(actor=org["leader"], check_id=check.pk, now=WEDNESDAY)
+        checklist_services.check_tick(actor=org["leader"], check_id=check.pk, now=WEDNESDAY)
 
-    assert services.reminders_send_due(now=at("2026-11-18 15:30", "Europe/London")) == 0
+    assert reminder_services.reminders_send_due(now=at("2026-11-18 15:30", "Europe/London")) == 0
     assert mail.outbox == []
 
 
@@ -286,14 +311,14 @@ def test_no_reminder_when_everything_due_today_is_done(org, checks):
 )
 def test_reminder_time_is_local_across_the_dst_change(superuser, before, after):
     from roles.models import Layer
-    from standardwork.services import ItemSpec
+    from standardwork.services.templates import ItemSpec
 
-    services.template_create(
+    template_services.template_create(
         actor=superuser, name="TL", layer=Layer.TL, items=[ItemSpec("Stand-up")]
     )
     team = TeamFactory(time_zone="America/New_York", working_days=[1, 2, 3, 4, 5])
     MembershipFactory(team=team, role="leader", user=UserFactory(email="ny@example.com"))
-    services.checklists_issue_due(now=at(before))
+    checklist_services.checklists_issue_due(now=at(before))
 
-    assert services.reminders_send_due(now=at(before)) == 0
-    assert services.reminders_send_due(now=at(after)) == 1
+    assert reminder_services.reminders_send_due(now=at(before)) == 0
+    assert reminder_services.reminders_send_due(now=at(after)) == 1

@@ -762,3 +762,325 @@ def test_history_fixture_is_about_250_days(org, team):
 
     assert Standup.objects.filter(team=team).count() == 250
     assert Impediment.objects.filter(escalated_at__isnull=False).count() == 50
+
+
+# --- bad input is refused, never a 500 (issue 8, defect 2) ----------------------
+
+NOT_A_PATH = ["abc", "-1", "NaN", "🙂", "//evil.example/", "https://evil.example/x"]
+
+
+@pytest.mark.parametrize("next_value", NOT_A_PATH)
+def test_a_removal_with_a_next_that_is_not_a_local_path_goes_back_to_the_impediment(
+    client, org, team, next_value
+):
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+
+    response = client.post(
+        url("impediment_remove", impediment.pk), {"removed_how": "New licence", "next": next_value}
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == url("impediment_detail", impediment.pk)
+    assert Impediment.objects.get().state == Impediment.State.REMOVED
+
+
+@pytest.mark.parametrize("next_value", NOT_A_PATH)
+def test_an_escalation_with_a_bad_next_is_sent_once_and_goes_back(client, org, team, next_value):
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+
+    response = client.post(
+        url("impediment_escalate", impediment.pk), {"reason": REASON, "next": next_value}
+    )
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        url("impediment_detail", impediment.pk),
+    )
+    assert Notice.objects.filter(kind=Notice.Kind.ESCALATION).count() == 1
+
+
+@pytest.mark.parametrize("next_value", NOT_A_PATH)
+def test_a_completed_action_with_a_bad_next_goes_to_my_standard_work(client, org, team, next_value):
+    action = Action.objects.create(
+        team=team, title="Call", owner=org["member"], due_date=services.team_today(team)
+    )
+    client.force_login(org["member"])
+
+    response = client.post(url("action_complete", action.pk), {"next": next_value})
+
+    assert (response.status_code, response["Location"]) == (302, url("my_standard_work"))
+    assert Action.objects.get().done_by == org["member"]
+
+
+def test_a_local_next_is_followed(client, org, team):
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+    back = url("team_impediments", team.pk) + "?from=board"
+
+    response = client.post(url("impediment_start", impediment.pk), {"next": back})
+
+    assert response["Location"] == back
+
+
+NUL = "New\x00licence"
+
+
+@pytest.mark.parametrize(
+    ("name", "field", "escalated", "who"),
+    [
+        ("impediment_remove", "removed_how", False, "coordinator"),
+        ("impediment_escalate", "reason", False, "coordinator"),
+        ("impediment_answer", "answer", True, "vsm"),
+    ],
+)
+def test_a_nul_byte_in_the_text_is_refused_at_the_field_and_nothing_is_written(
+    client, org, team, name, field, escalated, who
+):
+    impediment = raise_impediment(org)
+    if escalated:
+        services.impediment_escalate(
+            actor=org["coordinator"], impediment_id=impediment.pk, reason=REASON
+        )
+    before = Impediment.objects.values().get()
+    client.force_login(org[who])
+
+    htmx = client.post(url(name, impediment.pk), {field: NUL}, **HTMX)
+    plain = client.post(url(name, impediment.pk), {field: NUL})
+
+    for response in (htmx, plain):
+        assert response.status_code == 200
+        assert (
+            "Remove the invisible NUL character from the text; it cannot be saved."
+            in response.content.decode()
+        )
+    assert Impediment.objects.values().get() == before
+    assert Notice.objects.count() == (1 if escalated else 0)
+
+
+def test_a_nul_byte_in_the_notes_is_refused_at_the_field(client, org, standup):
+    client.force_login(org["coordinator"])
+
+    response = client.post(url("standup_notes", standup.pk), {"notes": NUL}, **HTMX)
+
+    assert "Remove the invisible NUL character" in response.content.decode()
+    assert Standup.objects.get().notes == ""
+
+
+@pytest.mark.parametrize("to", ["²", "-1", "abc", "0", "1.5"])
+def test_a_vsm_that_is_not_one_of_the_choices_is_refused_at_the_field(client, org, team, to):
+    team.value_streams.add(ValueStreamFactory(name="Controls", vsm=UserFactory(username="cvsm")))
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+
+    response = client.post(
+        url("impediment_escalate", impediment.pk), {"reason": REASON, "to": to}, **HTMX
+    )
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Escalate to the VSM of a value stream the team serves." in content
+    assert REASON in content  # what was typed is kept
+    assert Impediment.objects.get().escalated_at is None
+    assert not Notice.objects.exists()
+
+
+def test_the_chosen_vsm_gets_the_escalation(client, org, team):
+    second = UserFactory(username="cvsm")
+    team.value_streams.add(ValueStreamFactory(name="Controls", vsm=second))
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+
+    client.post(
+        url("impediment_escalate", impediment.pk), {"reason": REASON, "to": second.pk}, **HTMX
+    )
+
+    assert Impediment.objects.get().escalated_to == second
+
+
+def test_a_member_posting_nonsense_to_escalate_is_refused_not_corrected(client, org, team):
+    impediment = raise_impediment(org)
+    client.force_login(org["member"])
+
+    response = client.post(url("impediment_escalate", impediment.pk), {"to": "²"}, **HTMX)
+
+    assert response.status_code == 403
+    assert "Only the team&#x27;s coordinator escalates its impediments." in (
+        response.content.decode()
+    )
+    assert Impediment.objects.get().escalated_at is None
+
+
+# --- an answered escalation leaves "Waiting for an answer" (issue 8, defect 16) ---
+
+
+def test_an_answer_on_the_escalations_page_moves_it_to_answered_at_once(client, org, team):
+    impediment = raise_impediment(org)
+    services.impediment_escalate(
+        actor=org["coordinator"], impediment_id=impediment.pk, reason=REASON
+    )
+    client.force_login(org["vsm"])
+    page = client.get(url("escalations")).content.decode()
+    assert 'hx-target="#escalations"' in page
+
+    response = client.post(
+        url("impediment_answer", impediment.pk),
+        {"answer": "Buy two licences", "next": url("escalations")},
+        headers={"HX-Request": "true", "HX-Target": "escalations"},
+    )
+
+    content = response.content.decode()
+    assert content.strip().startswith('<div id="escalations">')
+    waiting, answered = content.split('id="escalations-answered"')
+    assert 'Waiting for an answer <span class="muted">(0)</span>' in waiting
+    assert "Nothing waiting for you." in waiting
+    assert f'id="impediment-{impediment.pk}"' not in waiting
+    assert f'id="impediment-{impediment.pk}"' in answered and "Buy two licences" in answered
+    assert Impediment.objects.get().escalation_answer == "Buy two licences"
+
+
+def test_an_empty_answer_on_the_escalations_page_is_shown_on_its_card(client, org, team):
+    impediment = raise_impediment(org)
+    services.impediment_escalate(
+        actor=org["coordinator"], impediment_id=impediment.pk, reason=REASON
+    )
+    client.force_login(org["vsm"])
+
+    response = client.post(
+        url("impediment_answer", impediment.pk),
+        {"answer": " "},
+        headers={"HX-Request": "true", "HX-Target": "escalations"},
+    )
+
+    assert response["HX-Retarget"] == f"#impediment-{impediment.pk}"
+    assert response["HX-Reswap"] == "outerHTML"
+    assert "Write your answer for the team." in response.content.decode()
+    assert Impediment.objects.get().answered_at is None
+
+
+# --- the Marketing Communication department's stand-up (issue 8, defect 8) -----
+
+
+@pytest.fixture
+def department(org):
+    """The MC department, serving the org's value stream: its lead and a member."""
+    department = TeamFactory(
+        name="Marketing Communication",
+        kind=Team.Kind.MARKETING_COMMUNICATION,
+        coordinator=None,
+        value_streams=[org["pumps"]],
+        time_zone="Europe/London",
+        working_days=[1, 2, 3, 4, 5, 6, 7],
+    )
+    lead = MembershipFactory(
+        team=department, user=UserFactory(username="mc-lead"), role=Membership.Role.LEADER
+    ).user
+    marcom = MembershipFactory(team=department, user=UserFactory(username="marcom")).user
+    return {"team": department, "lead": lead, "marcom": marcom}
+
+
+def test_the_departments_people_open_its_standup_board_and_history(client, department):
+    client.force_login(department["marcom"])
+    team = department["team"]
+
+    opened = client.get(url("team_standup_today", team.pk))
+    standup = Standup.objects.get(team=team)
+    page = client.get(url("standup_detail", standup.pk))
+
+    assert opened["Location"] == url("standup_detail", standup.pk)
+    content = page.content.decode()
+    assert "Stand-up: Marketing Communication" in content
+    assert f'<strong data-role="leader">{department["lead"].display_name}</strong>' in content
+    assert "Department lead" in content
+    assert client.get(url("team_impediments", team.pk)).status_code == 200
+    assert client.get(url("standup_history", team.pk)).status_code == 200
+
+
+def test_the_departments_lead_logs_its_standup_and_a_member_raises_an_impediment(
+    client, department
+):
+    team = department["team"]
+    standup = services.standup_open_today(team=team)
+    client.force_login(department["lead"])
+
+    client.post(url("standup_start", standup.pk), **HTMX)
+    client.post(url("standup_attendance_person", standup.pk, department["marcom"].pk),
+                {"present": department["marcom"].pk}, **HTMX)  # fmt: skip
+    client.force_login(department["marcom"])
+    client.post(url("team_impediment_raise", team.pk), {"title": "No print budget"})
+
+    standup.refresh_from_db()
+    assert (standup.started_at is not None, standup.logged_by) == (True, department["lead"])
+    assert StandupAttendance.objects.get().person == department["marcom"]
+    assert Impediment.objects.get().team == team
+    client.force_login(department["lead"])
+    rows = client.get(url("standup_list")).context["rows"]
+    assert [row.team.name for row in rows] == ["Marketing Communication"]
+
+
+def test_a_member_of_the_department_does_not_log_its_standup(client, department):
+    standup = services.standup_open_today(team=department["team"])
+    client.force_login(department["marcom"])
+
+    response = client.post(url("standup_start", standup.pk), **HTMX)
+
+    assert response.status_code == 403
+    assert Standup.objects.get().started_at is None
+
+
+# --- due dates far ahead (issue 8, defect 17) -----------------------------------
+
+
+def test_a_due_date_more_than_a_year_ahead_asks_for_a_confirmation(client, org, standup, team):
+    client.force_login(org["coordinator"])
+    data = {"title": "Renew the trade fair stand", "owner": org["member"].pk,
+            "due_date": in_days(team, 400)}  # fmt: skip
+
+    asked = client.post(url("standup_action_create", standup.pk), data, **HTMX)
+    assert not Action.objects.exists()
+    confirmed = client.post(
+        url("standup_action_create", standup.pk), {**data, "confirm_far_due_date": "on"}, **HTMX
+    )
+
+    content = asked.content.decode()
+    assert 'That is more than a year ahead: confirm with "Yes, that far ahead".' in (
+        content.replace("&quot;", '"')
+    )
+    assert 'name="confirm_far_due_date"' in content and "Yes, that far ahead" in content
+    action = Action.objects.get()
+    assert action.due_date.isoformat() == in_days(team, 400)
+    assert f"due {action.due_date:%a} {action.due_date.day} {action.due_date:%b %Y}" in (
+        confirmed.content.decode()
+    )
+
+
+def test_the_confirmation_is_not_offered_for_a_near_date(client, org, standup, team):
+    client.force_login(org["coordinator"])
+
+    page = client.get(url("standup_detail", standup.pk)).content.decode()
+    added = client.post(
+        url("standup_action_create", standup.pk),
+        {"title": "Call back", "owner": org["member"].pk, "due_date": in_days(team, 30)},
+        **HTMX,
+    )
+
+    assert "confirm_far_due_date" not in page
+    assert "confirm_far_due_date" not in added.content.decode()
+    assert Action.objects.count() == 1
+
+
+@pytest.mark.parametrize("due_date", ["9999-12-31", "2100-01-01"])
+def test_a_due_date_years_ahead_is_refused_even_confirmed(client, org, standup, due_date):
+    client.force_login(org["coordinator"])
+
+    response = client.post(
+        url("standup_action_create", standup.pk),
+        {"title": "Someday", "owner": org["member"].pk, "due_date": due_date,
+         "confirm_far_due_date": "on"},
+        **HTMX,
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert "Choose a due date within 5 years." in response.content.decode()
+    assert not Action.objects.exists()

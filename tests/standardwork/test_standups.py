@@ -119,16 +119,24 @@ def test_a_day_the_worker_missed_is_not_caught_up(org):
     assert opened() == [("North", date(2026, 11, 16)), ("North", WEDNESDAY)]
 
 
-def test_marketing_communication_has_no_standup(db):
-    TeamFactory(
+def test_the_marketing_communication_department_holds_its_standup_like_any_team(db):
+    department = TeamFactory(
         name="Marketing Communication",
         kind=Team.Kind.MARKETING_COMMUNICATION,
         coordinator=None,
-        working_days=[1, 2, 3, 4, 5, 6, 7],
+        standup_time=time(9, 30),
+        working_days=[1, 2, 3, 4],
     )
 
-    assert services.standups_open_due(now=at("2026-11-18 12:00")) == 0
-    assert opened() == []
+    assert services.standups_open_due(now=at("2026-11-18 08:29")) == 0
+    assert services.standups_open_due(now=at("2026-11-18 08:30")) == 1
+    assert services.standups_open_due(now=at("2026-11-20 12:00")) == 0  # Friday: not a working day
+
+    assert opened() == [("Marketing Communication", WEDNESDAY)]
+    assert Standup.objects.get().starts_at == at("2026-11-18 09:30")
+    assert services.standup_open_today(team=department, now=at("2026-11-19 07:00")).date == date(
+        2026, 11, 19
+    )
 
 
 def test_the_page_opens_today_through_the_same_service_before_the_tick(org):
@@ -309,8 +317,8 @@ def agenda_data(org):
     for point, day, value, flagged in [
         (calls, date(2026, 11, 15), 2, True),  # before the previous stand-up
         (calls, date(2026, 11, 16), 3, True),
-        (calls, date(2026, 11, 17), 30, False),
         (calls, date(2026, 11, 17), 61, True),
+        (calls, WEDNESDAY, 30, False),  # within limits: not on the agenda
         (retired, date(2026, 11, 17), 1, True),
         (south, date(2026, 11, 17), 1, True),
     ]:

@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 
 from roles.models import Layer
-from standardwork import services
 from standardwork.models import StandardWorkTemplate, TemplateVersion
-from standardwork.services import ItemSpec
+from standardwork.services import templates as template_services
+from standardwork.services.templates import ItemSpec
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ DAILY = {
 
 @pytest.fixture
 def team_template(org):
-    return services.template_create(
+    return template_services.template_create(
         actor=org["coordinator"], name="North TL", layer=Layer.TL, team=org["team"],
         items=[ItemSpec("Head the stand-up", expected_minutes=15)],
     )  # fmt: skip
@@ -123,7 +123,7 @@ def test_a_member_may_not_create_templates(client, org):
 
 
 def test_template_pages_show_every_version(client, org, team_template):
-    services.template_revise(
+    template_services.template_revise(
         actor=org["coordinator"], template=team_template,
         items=[ItemSpec("Head the stand-up"), ItemSpec("Coach a caller")], note="PDCA result",
     )  # fmt: skip

@@ -1,0 +1,30 @@
+"""Writes to leave: an absence means no checklist on its days."""
+
+from datetime import date
+
+from django.db import transaction
+
+from roles import policy as organisation
+from roles.models import User
+from standardwork.models import Absence, Check, Checklist
+
+
+@transaction.atomic
+@transaction.atomic
+def absence_record(
+    *, actor: User, person: User, start_date: date, end_date: date, reason: str = "leave"
+) -> Absence:
+    organisation.require(
+        actor.pk == person.pk or organisation.can_view_person(actor, person),
+        "You can record leave only for yourself or the people you lead.",
+    )
+    absence = Absence(
+        person=person, start_date=start_date, end_date=end_date, reason=reason, created_by=actor
+    )
+    absence.full_clean()
+    absence.save()
+    # Days already issued but now on leave lose their untouched checklist.
+    Checklist.objects.filter(
+        owner=person, date__range=(start_date, end_date), checks__status=Check.Status.OPEN
+    ).exclude(checks__status__in=[Check.Status.DONE, Check.Status.MISSED]).delete()
+    return absence

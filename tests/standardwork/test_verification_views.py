@@ -1,0 +1,360 @@
+"""The verification board, confirming a day and countermeasures, through their views.
+
+The organisation (tests/standardwork/checklist_org.py) works every day of the
+week in UTC, so a test can run on any weekday.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from leanops.base.http import DATE_PARAM_REACH
+from roles.models import Team
+from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice
+from standardwork.selectors import checklists as checklist_selectors
+from standardwork.services import checklists as checklist_services
+from standardwork.services import verification as verification_services
+from tests.standardwork import checklist_org
+from tests.standardwork.checklist_org import (
+    HTMX,
+    add_history,
+    queries_of,
+    snapshot,
+    todays_checks,
+    url,
+)
+from tests.standardwork.factories import CheckFactory, ChecklistFactory
+
+pytestmark = pytest.mark.django_db
+
+# The `org` fixture: the organisation these pages are tried on.
+checklist_org = checklist_org.checklist_org
+
+
+def board_people(client) -> list[str]:
+    response = client.get(url("verify_board"))
+    assert response.status_code == 200
+    return [row.person.username for row in response.context["rows"]]
+
+
+def test_coordinator_sees_only_the_people_of_their_own_teams(client, org):
+    client.force_login(org.coordinator)
+
+    assert board_people(client) == ["leader1", "member1"]
+
+
+def test_vsm_sees_coordinators_and_team_leaders_of_their_value_stream_only(client, org):
+    client.force_login(org.vsm)
+
+    assert board_people(client) == ["tc1", "tc2", "leader1", "leader2"]
+
+
+def test_person_without_a_layer_below_gets_an_empty_board_not_a_refusal(client, org):
+    client.force_login(org.member)
+
+    response = client.get(url("verify_board"))
+
+    assert response.status_code == 200
+    assert response.context["rows"] == []
+    assert "Nobody to verify" in response.content.decode()
+
+
+def test_board_shows_each_item_red_green_or_grey_with_the_reason_of_a_miss(client, org):
+    done, missed, _, _ = todays_checks(org.leader)
+    checklist_services.check_tick(actor=org.leader, check_id=done.pk)
+    checklist_services.check_mark_missed(
+        actor=org.leader,
+        check_id=missed.pk,
+        reason=MissReason.objects.get(label="Forgot"),
+        note="Back-to-back meetings",
+    )
+    client.force_login(org.coordinator)
+
+    response = client.get(url("verify_board"))
+
+    content = response.content.decode()
+    row = response.context["rows"][0]
+    assert [check.colour for check in row.checks] == ["green", "red", "grey", "grey"]
+    assert f'id="board-check-{missed.pk}" class="sw-cell sw-cell-red"' in content
+    assert "<strong>Forgot</strong>: Back-to-back meetings" in content
+    assert "1/4 done" in content
+
+
+def test_board_shows_another_day_and_reports_a_bad_date(client, org):
+    yesterday = timezone.now().date() - timedelta(days=1)
+    old = CheckFactory(
+        checklist=ChecklistFactory(owner=org.leader, date=yesterday),
+        item=org.tl_items[0],
+        status=Check.Status.DONE,
+    )
+    client.force_login(org.coordinator)
+
+    other_day = client.get(url("verify_board"), {"date": yesterday.isoformat()})
+    bad = client.get(url("verify_board"), {"date": "2025-02-30"})
+
+    assert other_day.context["day"] == yesterday
+    assert f'id="board-check-{old.pk}"' in other_day.content.decode()
+    assert bad.status_code == 200
+    today = checklist_selectors.person_today(org.coordinator)
+    assert bad.context["day"] == today
+    assert f"“2025-02-30” is not a date like {today.isoformat()}." in bad.content.decode()
+
+
+@pytest.mark.parametrize("value", ["0001-01-01", "9999-12-31", "1900-01-01"])
+def test_board_refuses_a_date_out_of_range_with_a_message_not_a_500(client, org, value):
+    client.force_login(org.coordinator)
+
+    response = client.get(url("verify_board"), {"date": value})
+
+    today = checklist_selectors.person_today(org.coordinator)
+    assert response.status_code == 200
+    assert response.context["day"] == today
+    earliest, latest = today - DATE_PARAM_REACH, today + DATE_PARAM_REACH
+    message = f"{value} is out of range: choose a day from {earliest} to {latest}."
+    assert response.context["date_error"] == message
+    assert message in response.content.decode()
+
+
+def test_board_steps_from_monday_back_to_friday_and_from_friday_on_to_monday(client, org):
+    Team.objects.filter(coordinator=org.coordinator).update(working_days=[1, 2, 3, 4, 5])
+    client.force_login(org.coordinator)
+
+    monday = client.get(url("verify_board"), {"date": "2026-11-16"})
+    friday = client.get(url("verify_board"), {"date": "2026-11-20"})
+
+    assert (monday.context["previous_day"], monday.context["next_day"]) == (
+        date(2026, 11, 13),
+        date(2026, 11, 17),
+    )
+    assert (friday.context["previous_day"], friday.context["next_day"]) == (
+        date(2026, 11, 19),
+        date(2026, 11, 23),
+    )
+    assert '?date=2026-11-13" rel="prev"' in monday.content.decode()
+
+
+def test_coordinator_confirms_a_persons_day(client, org):
+    checks = todays_checks(org.leader)
+    client.force_login(org.coordinator)
+
+    response = client.post(url("checklist_confirm", checks[0].checklist_id), **HTMX)
+
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert content.lstrip().startswith(
+        f'<section class="card sw-person" id="person-{org.leader.pk}"'
+    )
+    assert "Confirmed by Sofia Marchetti" in content
+    checklist = Checklist.objects.get(pk=checks[0].checklist_id)
+    assert checklist.verified_by == org.coordinator
+    assert set(checklist.checks.values_list("verification", flat=True)) == {"confirmed"}
+    assert (
+        CheckEvent.objects.filter(kind=CheckEvent.Kind.CONFIRM, actor=org.coordinator).count() == 4
+    )
+
+
+def test_confirm_without_javascript_redirects_to_the_board_of_that_day(client, org):
+    checklist = todays_checks(org.leader)[0].checklist
+    client.force_login(org.coordinator)
+
+    response = client.post(url("checklist_confirm", checklist.pk))
+
+    assert response.status_code == 302
+    assert response.url == f"{url('verify_board')}?date={checklist.date.isoformat()}"
+
+
+@pytest.mark.parametrize("who", ["member", "other_coordinator", "far_vsm"])
+def test_only_the_layer_above_may_confirm_a_day(client, org, who):
+    checks = todays_checks(org.leader)
+    before = [snapshot(check) for check in checks]
+    client.force_login(getattr(org, who))
+
+    response = client.post(url("checklist_confirm", checks[0].checklist_id))
+
+    assert response.status_code == 403
+    assert "You verify only the standard work of the layer below you." in (
+        response.content.decode()
+    )
+    checklist = Checklist.objects.get(pk=checks[0].checklist_id)
+    assert (checklist.verified_by, checklist.verified_at) == (None, None)
+    assert [snapshot(check) for check in checks] == before
+    assert CheckEvent.objects.count() == 0
+
+
+def test_confirming_a_checklist_that_no_longer_exists_says_so(client, org):
+    gone = todays_checks(org.leader)[0].checklist_id
+    Checklist.objects.filter(pk=gone).delete()
+    client.force_login(org.coordinator)
+
+    inline = client.post(url("checklist_confirm", gone), **HTMX)
+    plain = client.post(url("checklist_confirm", gone), follow=True)
+
+    assert (inline.status_code, inline["HX-Refresh"]) == (200, "true")
+    assert "That checklist no longer exists; reload the page." in plain.content.decode()
+    assert CheckEvent.objects.count() == 0
+
+
+def test_member_cannot_open_another_persons_checklist(client, org):
+    checklist = todays_checks(org.leader)[0].checklist
+    client.force_login(org.member)
+
+    response = client.get(url("checklist_detail", checklist.pk))
+
+    assert response.status_code == 403
+
+
+def test_coordinator_opens_a_persons_checklist_with_its_actions(client, org):
+    checklist = todays_checks(org.leader)[0].checklist
+    client.force_login(org.coordinator)
+
+    response = client.get(url("checklist_detail", checklist.pk))
+
+    assert response.status_code == 200
+    assert url("checklist_confirm", checklist.pk) in response.content.decode()
+
+
+def test_member_cannot_ask_for_a_countermeasure_and_nothing_is_written(client, org):
+    check = todays_checks(org.leader)[0]
+    before = snapshot(check)
+    client.force_login(org.member)
+
+    response = client.post(url("check_request_countermeasure", check.pk), {"comment": "Why?"})
+
+    assert response.status_code == 403
+    assert snapshot(check) == before
+    assert (CheckEvent.objects.count(), Notice.objects.count()) == (0, 0)
+
+
+def test_asking_for_a_countermeasure_without_a_comment_is_refused(client, org):
+    check = todays_checks(org.leader)[0]
+    before = snapshot(check)
+    client.force_login(org.coordinator)
+
+    response = client.post(url("check_request_countermeasure", check.pk), {"comment": " "}, **HTMX)
+
+    assert response.status_code == 200
+    assert "Say what countermeasure you are asking for." in response.content.decode()
+    assert snapshot(check) == before
+    assert (CheckEvent.objects.count(), Notice.objects.count()) == (0, 0)
+
+
+def board_colour(client, check: Check) -> str:
+    response = client.get(url("verify_board"))
+    (row,) = [row for row in response.context["rows"] if row.person.pk == check.checklist.owner_id]
+    return {c.pk: c.colour for c in row.checks}[check.pk]
+
+
+def test_countermeasure_asked_for_stays_red_until_the_owner_records_one(client, org):
+    check = todays_checks(org.leader)[0]
+    checklist_services.check_tick(actor=org.leader, check_id=check.pk)
+    coordinator, leader = client, type(client)()
+    coordinator.force_login(org.coordinator)
+    leader.force_login(org.leader)
+    assert board_colour(coordinator, check) == "green"
+
+    asked = coordinator.post(
+        url("check_request_countermeasure", check.pk),
+        {"comment": "The call list was not updated"},
+        **HTMX,
+    )
+
+    assert asked.status_code == 200
+    assert f'id="board-check-{check.pk}" class="sw-cell sw-cell-red"' in asked.content.decode()
+    assert board_colour(coordinator, check) == "red"
+    page = leader.get(url("my_standard_work")).content.decode()
+    assert f'id="countermeasure-{check.pk}"' in page
+    assert "Sofia Marchetti asks: The call list was not updated" in page
+    assert Notice.objects.get(recipient=org.leader).kind == Notice.Kind.COUNTERMEASURE
+
+    recorded = leader.post(
+        url("check_record_countermeasure", check.pk),
+        {"countermeasure": "Update the list before the stand-up"},
+        **HTMX,
+    )
+
+    assert recorded.status_code == 200
+    assert "Countermeasure recorded: Update the list before the stand-up" in (
+        recorded.content.decode()
+    )
+    assert f'data-item="{check.item_id}" hx-swap-oob="true"' in recorded.content.decode()
+    assert board_colour(coordinator, check) == "green"
+    check.refresh_from_db()
+    assert (check.verification, check.countermeasure) == (
+        Check.Verification.COUNTERMEASURE_RECORDED,
+        "Update the list before the stand-up",
+    )
+
+
+def test_recording_a_countermeasure_without_text_or_for_someone_else_writes_nothing(client, org):
+    check = todays_checks(org.leader)[0]
+    verification_services.check_request_countermeasure(
+        actor=org.coordinator, check_id=check.pk, comment="Why?"
+    )
+    before, events = snapshot(check), CheckEvent.objects.count()
+    client.force_login(org.leader)
+    empty = client.post(
+        url("check_record_countermeasure", check.pk), {"countermeasure": ""}, **HTMX
+    )
+    client.force_login(org.member)
+    other = client.post(url("check_record_countermeasure", check.pk), {"countermeasure": "Mine"})
+
+    assert empty.status_code == 200
+    assert "Describe the countermeasure." in empty.content.decode()
+    assert other.status_code == 403
+    assert snapshot(check) == before
+    assert CheckEvent.objects.count() == events
+
+
+def test_every_change_is_kept_in_the_history_with_actor_and_kind(client, org):
+    check = todays_checks(org.leader)[0]
+    leader, coordinator = client, type(client)()
+    leader.force_login(org.leader)
+    coordinator.force_login(org.coordinator)
+
+    leader.post(url("check_tick", check.pk))
+    leader.post(url("check_undo", check.pk))
+    leader.post(url("check_miss", check.pk), {"reason_text": "Fire drill", "note": "Evacuated"})
+    coordinator.post(url("check_request_countermeasure", check.pk), {"comment": "Plan B?"})
+    leader.post(url("check_record_countermeasure", check.pk), {"countermeasure": "Do it at 2pm"})
+    coordinator.post(url("checklist_confirm", check.checklist_id))
+
+    assert list(
+        CheckEvent.objects.filter(check_item=check)
+        .order_by("pk")
+        .values_list("actor__username", "kind", "text")
+    ) == [
+        ("leader1", "tick", ""),
+        ("leader1", "undo", ""),
+        ("leader1", "miss", "Fire drill: Evacuated"),
+        ("tc1", "request", "Plan B?"),
+        ("leader1", "record", "Do it at 2pm"),
+    ]  # the day's confirm skips an item already answered
+    board = coordinator.get(url("verify_board")).content.decode()
+    assert "History (5)" in board
+    assert "Countermeasure asked for by Sofia Marchetti" in board
+
+
+# --- query counts -------------------------------------------------------------
+
+
+# --- query counts -------------------------------------------------------------
+
+# Measured: GET the board 15 (SQLite).
+BOARD_MAX = 15
+
+
+def test_verification_board_queries_do_not_grow_with_a_year_of_history(
+    client, org, django_assert_max_num_queries
+):
+    for person in (org.leader, org.member):
+        checklist_services.checklist_issue_today(user=person)
+    client.force_login(org.coordinator)
+    one_day = queries_of(client, "get", url("verify_board"))
+
+    add_history(org)
+    with django_assert_max_num_queries(BOARD_MAX):
+        response = client.get(url("verify_board"))
+
+    assert [len(row.checks) for row in response.context["rows"]] == [4, 1]
+    assert queries_of(client, "get", url("verify_board")) == one_day
