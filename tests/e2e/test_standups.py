@@ -98,9 +98,19 @@ def test_coordinator_logs_the_standup_in_place_and_the_vsm_answers_the_escalatio
     escalation = vsm.locator(f"#impediment-{impediment.pk}")
     expect(escalation).to_contain_text(REASON)
     expect(escalation).to_contain_text(TEAM)
+    waiting = vsm.locator("#escalations-waiting")
+    before = waiting.locator("article").count()
     escalation.get_by_label("Your answer to the team").fill(ANSWER)
     escalation.get_by_role("button", name="Send answer").click()
     expect(escalation).to_have_attribute("data-answered", "yes")
+    # It leaves "Waiting for an answer" at once, without a reload (issue 8, defect 16).
+    expect(waiting.locator(f"#impediment-{impediment.pk}")).to_have_count(0)
+    expect(waiting.get_by_role("heading", level=2)).to_have_text(
+        f"Waiting for an answer ({before - 1})"
+    )
+    expect(vsm.locator(f"#escalations-answered #impediment-{impediment.pk}")).to_contain_text(
+        ANSWER
+    )
 
     coordinator.get_by_role("link", name="Impediment board").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text(f"Impediments: {TEAM}")
@@ -114,7 +124,7 @@ def test_coordinator_logs_the_standup_in_place_and_the_vsm_answers_the_escalatio
 def test_standup_page_and_impediment_board_fit_a_phone_and_a_desktop(
     browser: Browser, live_server, team
 ):
-    """No sideways scrolling at 375px. LEANOPS_SCREENSHOTS=<dir> keeps the screenshots."""
+    """No sideways scrolling at 360px. LEANOPS_SCREENSHOTS=<dir> keeps the screenshots."""
     standup = services.standup_open_today(team=team)
     users = {user.username: user for user in User.objects.all()}
     coordinator, member = users["coordinator"], users["member"]
@@ -139,26 +149,63 @@ def test_standup_page_and_impediment_board_fit_a_phone_and_a_desktop(
     escalated = services.impediment_raise(actor=member, team=team, title="No headsets for Ravi")
     services.impediment_escalate(actor=coordinator, impediment_id=escalated.pk, reason=REASON)
     services.impediment_answer(actor=users["vsm"], impediment_id=escalated.pk, answer=ANSWER)
+    waiting = services.impediment_raise(actor=member, team=team, title="Printer out of toner")
+    services.impediment_escalate(actor=coordinator, impediment_id=waiting.pk, reason=REASON)
     shots = os.environ.get("LEANOPS_SCREENSHOTS")
     pages = {
-        "standup": f"/standard-work/standups/{standup.pk}/",
-        "impediments": f"/standard-work/teams/{team.pk}/impediments/",
-        "standups": "/standard-work/standups/",
+        "coordinator": {
+            "standup": f"/standard-work/standups/{standup.pk}/",
+            "impediments": f"/standard-work/teams/{team.pk}/impediments/",
+            "standups": "/standard-work/standups/",
+            "history": f"/standard-work/teams/{team.pk}/standups/",
+        },
+        "vsm": {"escalations": "/standard-work/escalations/"},
     }
-    for size, viewport in {"phone": (375, 740), "desktop": (1280, 900)}.items():
-        context = browser.new_context(
-            viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=size == "phone"
+    for size, viewport in {"phone": (360, 740), "desktop": (1280, 900)}.items():
+        for who, paths in pages.items():
+            context = browser.new_context(
+                viewport={"width": viewport[0], "height": viewport[1]}, is_mobile=size == "phone"
+            )
+            page = context.new_page()
+            log_in(page, live_server.url, who)
+            for name, path in paths.items():
+                page.goto(f"{live_server.url}{path}")
+                page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
+                assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0], name
+                if size == "phone":
+                    assert_tap_targets(page, TAP_TARGETS[name])
+                if shots:
+                    Path(shots).mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=f"{shots}/{name}-{size}.png", full_page=True)
+            context.close()
+
+
+# What a TC (or the VSM) taps in the daily routine, per page: at least 44px tall.
+TAP_TARGETS = {
+    "standup": [
+        "#standup-attendance input[type=checkbox]",
+        "#standup-timer button",
+        "#standup-actions .act-row button",
+        "#standup-impediments .imp-actions button",
+        "#standup-impediments .imp-actions summary",
+        "#standup-actions form.su-action-form button",
+        "#standup-impediments form.su-form button",
+        "#standup-notes button",
+    ],
+    "impediments": [".imp-actions button", ".imp-actions summary"],
+    "standups": [],
+    "history": [],
+    "escalations": [".imp-answer-form button", ".imp-actions button", ".imp-actions summary"],
+}
+
+
+def assert_tap_targets(page: Page, selectors: list[str]) -> None:
+    for selector in selectors:
+        heights = page.locator(selector).evaluate_all(
+            "all => all.map(e => e.getBoundingClientRect().height)"
         )
-        page = context.new_page()
-        log_in(page, live_server.url, "coordinator")
-        for name, path in pages.items():
-            page.goto(f"{live_server.url}{path}")
-            page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
-            assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0], name
-            if shots:
-                Path(shots).mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=f"{shots}/{name}-{size}.png", full_page=True)
-        context.close()
+        assert heights, f"nothing to tap: {selector}"
+        assert min(heights) >= 44, f"{selector}: {heights}"
 
 
 def test_the_timer_counts_down_from_the_start(browser: Browser, live_server, team):
