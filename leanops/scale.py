@@ -71,6 +71,7 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
+from standardwork.services import cycles as cycle_services
 
 # The private rule the issuer uses to match a template to a person; the history
 # must issue exactly what the beat tick would have.
@@ -1110,16 +1111,14 @@ def _measurements(writer: _Writer, *, now: datetime, days: int, org: _Org, rng) 
         zone = ZoneInfo(team.time_zone)
         for day in _working_days(start, end, team.working_days):
             value = Decimal(max(0, round(rng.gauss(target, target * 0.12))))
-            signal, out = "", False
-            if point.lower_limit is not None and value < point.lower_limit:
-                signal, out = f"Below the set lower limit ({point.lower_limit.normalize()})", True
-            elif point.upper_limit is not None and value > point.upper_limit:
-                signal, out = f"Above the set upper limit ({point.upper_limit.normalize()})", True
             entered = datetime.combine(day, time(18), tzinfo=zone)
-            buffer.add((point.pk, value, day, team.coordinator_id, entered, out, signal))
+            # Flags are written by the one judgement of the series, below.
+            buffer.add((point.pk, value, day, team.coordinator_id, entered, False, ""))
         if buffer.full():
             buffer.flush()
     buffer.flush()
+    for point in points:
+        cycle_services.control_point_judge(control_point_id=point.pk)
 
 
 # --- the seed ------------------------------------------------------------------------

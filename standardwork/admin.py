@@ -46,6 +46,7 @@ from standardwork.models import (
     TemplateVersion,
 )
 from standardwork.services import absences as absence_services
+from standardwork.services import cycles as cycle_services
 from standardwork.services import templates as template_services
 from standardwork.services.templates import ItemSpec
 
@@ -485,7 +486,7 @@ class CycleEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 class MeasurementInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Measurement
-    fields = ["measured_on", "value", "out_of_limits", "signal", "entered_by"]
+    fields = ["measured_on", "value", "out_of_limits", "signal", "entered_by", "voided_at"]
     readonly_fields = fields
     extra = 0
     ordering = ["-measured_on"]
@@ -497,9 +498,17 @@ class ControlPointAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "team"]
     search_fields = ["name", "team__name"]
     list_select_related = ["team"]
-    fields = ["name", "team", "cycle", "unit", "target", "lower_limit", "upper_limit", "is_active"]
+    fields = [
+        "name", "team", "cycle", "unit", "target", "lower_limit", "upper_limit",
+        "allows_negative", "plausible_min", "plausible_max", "is_active",
+    ]  # fmt: skip
     readonly_fields = ["team", "cycle"]
     inlines = [MeasurementInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # Set limits flag values too: judge the series again with the new ones.
+        cycle_services.control_point_judge(control_point_id=obj.pk)
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -510,7 +519,9 @@ class ControlPointAdmin(admin.ModelAdmin):
 
 @admin.register(Measurement)
 class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["control_point", "measured_on", "value", "out_of_limits", "entered_by"]
+    list_display = [
+        "control_point", "measured_on", "value", "out_of_limits", "entered_by", "voided_at",
+    ]  # fmt: skip
     list_filter = ["out_of_limits", "control_point__team"]
     search_fields = ["control_point__name", "signal"]
     list_select_related = ["control_point", "entered_by"]

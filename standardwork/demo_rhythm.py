@@ -270,7 +270,7 @@ class _Rhythm:
         )
         cycle_services.cycle_do(
             actor=leader,
-            cycle=adopted,
+            cycle_id=adopted.pk,
             actions=[
                 cycle_services.ActionSpec(
                     "Move the call block to 08:00-10:00 for two weeks",
@@ -290,13 +290,14 @@ class _Rhythm:
         connect_rate.save(update_fields=["cycle"])
         cycle_services.cycle_check(
             actor=leader,
-            cycle=adopted,
+            cycle_id=adopted.pk,
             check_result="Connect rate rose from 12% to 21% over two weeks of morning calls.",
         )
-        cycle_services.cycle_act(actor=leader, cycle=adopted, note="Adopt the morning block")
+        cycle_services.cycle_act(actor=leader, cycle_id=adopted.pk, note="Adopt the morning block")
         cycle_services.cycle_adopt(
             actor=coordinator,
-            cycle=adopted,
+            cycle_id=adopted.pk,
+            now=started + timedelta(days=14),
             items=[
                 ItemSpec("Protect the team's call block 08:00-10:00", expected_minutes=5),
                 ItemSpec("Check the call list is loaded the evening before", expected_minutes=10),
@@ -315,7 +316,7 @@ class _Rhythm:
         )
         cycle_services.cycle_do(
             actor=leader,
-            cycle=in_check,
+            cycle_id=in_check.pk,
             actions=[
                 cycle_services.ActionSpec(
                     "Call every booked prospect the day before", leader, today
@@ -325,7 +326,7 @@ class _Rhythm:
         )
         cycle_services.cycle_check(
             actor=leader,
-            cycle=in_check,
+            cycle_id=in_check.pk,
             check_result="Nine days in: 2 no-shows out of 14 meetings; keep measuring.",
         )
         self._backdate(in_check, _local(team, today - timedelta(days=10), time(11, 0)), days=3)
@@ -362,9 +363,10 @@ class _Rhythm:
             for control_point, value in values.items():
                 cycle_services.measurement_record(
                     actor=coordinator,
-                    control_point=control_point,
+                    control_point_id=control_point.pk,
                     value=value,
                     measured_on=day,
+                    confirm_date=True,  # four weeks of history, entered on the seed's day
                     now=_local(team, day, time(18, 0)),
                 )
                 self.summary.measurements += 1

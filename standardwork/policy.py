@@ -185,3 +185,19 @@ def can_record_measurement(user: User, team: Team) -> bool:
     if not user.is_authenticated:
         return False
     return user.is_superuser or organisation.in_team(user, team) or can_adopt_cycle(user, team)
+
+
+def can_correct_measurement(user: User, team: Team) -> bool:
+    """Correct, void or replace a control point's value: the team's TC or TL."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or organisation.coordinates_team(user, team)
+        or organisation.leads_team(user, team)
+    )
+
+
+def can_record_process_change(user: User, team: Team) -> bool:
+    """Start a new baseline of a control point where the process changed: its TC or TL."""
+    return can_correct_measurement(user, team)

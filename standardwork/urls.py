@@ -157,6 +157,16 @@ cycle_patterns: list = [
         cycle_views.measurement_record,
         name="measurement_record",
     ),
+    path(
+        "control-points/<int:control_point_id>/baselines/",
+        cycle_views.baseline_start,
+        name="control_point_baseline_start",
+    ),
+    path(
+        "measurements/<int:measurement_id>/change/",
+        cycle_views.measurement_change,
+        name="measurement_change",
+    ),
 ]
 
 urlpatterns = checklist_patterns + standup_patterns + cycle_patterns

@@ -2,7 +2,7 @@
 the quick measurement entry. The services check the same rules again; these put
 the message at the field before anything is sent."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 
@@ -195,6 +195,18 @@ class ControlPointForm(forms.Form):
         empty_label="None: the team's own",
         help_text="The open cycle it measures, if any.",
     )
+    allows_negative = forms.BooleanField(
+        required=False,
+        label="Values may be negative",
+        help_text="Leave unticked for counts and rates: a value below zero is a typing error.",
+    )
+    plausible_min = _number_field(
+        "Lowest plausible value", help_text="Optional: refuse anything lower as a typing error."
+    )
+    plausible_max = _number_field(
+        "Highest plausible value",
+        help_text="Optional: refuse anything higher as a typing error (100 for a %).",
+    )
 
     def __init__(self, *args, cycles, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,16 +218,44 @@ class ControlPointForm(forms.Form):
         lower, upper = cleaned.get("lower_limit"), cleaned.get("upper_limit")
         if lower is not None and upper is not None and lower >= upper:
             self.add_error("upper_limit", "The upper limit must be above the lower limit.")
+        low, high = cleaned.get("plausible_min"), cleaned.get("plausible_max")
+        if low is not None and high is not None and low >= high:
+            self.add_error("plausible_max", "The highest plausible value must be above the lowest.")
         return cleaned
 
 
+# Dates further back than this are typing errors, not history to confirm.
+OLDEST = timedelta(days=3660)
+
+
+def _day_field(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date, like 2026-03-20."},
+    )
+
+
+def _clean_day(day: date, today: date) -> date:
+    if day > today:
+        raise forms.ValidationError("The date cannot be in the future.")
+    if day < today - OLDEST:
+        raise forms.ValidationError("Enter a date within the last ten years.")
+    return day
+
+
 class MeasurementForm(forms.Form):
-    """The quick entry: a number and its day (today unless said otherwise)."""
+    """The quick entry: a number and its day (today unless said otherwise).
+
+    A date the service questions (before the control point existed, or more
+    than a year ago) and a day that already has a value come back with a box
+    to tick: `asks_date` and `asks_replace` say which.
+    """
 
     value = _number_field("Value", required=True)
-    measured_on = forms.DateField(
-        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    measured_on = _day_field("Date")
+    confirm_date = forms.BooleanField(required=False, label="Yes, the date is right")
+    replace = forms.BooleanField(required=False, label="Replace the value of that day")
 
     def __init__(self, *args, today: date, **kwargs):
         kwargs.setdefault("initial", {"measured_on": today})
@@ -224,7 +264,73 @@ class MeasurementForm(forms.Form):
         self.fields["measured_on"].widget.attrs["max"] = today.isoformat()
 
     def clean_measured_on(self):
-        day = self.cleaned_data["measured_on"]
-        if day > self.today:
-            raise forms.ValidationError("The date cannot be in the future.")
-        return day
+        return _clean_day(self.cleaned_data["measured_on"], self.today)
+
+    @property
+    def asks_date(self) -> bool:
+        return self.is_bound and self.has_error("measured_on", "confirm_date")
+
+    @property
+    def asks_replace(self) -> bool:
+        return self.is_bound and self.has_error("measured_on", "replace")
+
+    @property
+    def entry_fields(self):
+        """The value and the date; a confirmation box only when it is asked for."""
+        shown = [self["value"], self["measured_on"]]
+        if self.asks_date or self.data.get(self.add_prefix("confirm_date")):
+            shown.append(self["confirm_date"])
+        if self.asks_replace or self.data.get(self.add_prefix("replace")):
+            shown.append(self["replace"])
+        return shown
+
+
+class MeasurementChangeForm(forms.Form):
+    """Correct a value, or void it, with the reason kept in its history."""
+
+    CORRECT = "correct"
+    VOID = "void"
+
+    action = forms.ChoiceField(
+        choices=[(CORRECT, "Correct the value"), (VOID, "Void it: take it out of the chart")],
+        widget=forms.RadioSelect,
+        initial=CORRECT,
+        label="What to do",
+    )
+    value = _number_field("Correct value")
+    reason = forms.CharField(
+        max_length=300,
+        label="Why",
+        help_text="Kept in the value's history.",
+        error_messages={"required": "Say why, so the history explains it."},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("action") == self.CORRECT
+            and cleaned.get("value") is None
+            and not self.has_error("value")
+        ):
+            self.add_error("value", "Enter the correct value.")
+        return cleaned
+
+
+class BaselineForm(forms.Form):
+    """The process changed: a new baseline from a date, with what changed."""
+
+    starts_on = _day_field("From")
+    reason = forms.CharField(
+        max_length=300,
+        label="What changed in the process",
+        error_messages={"required": "Say what changed in the process."},
+    )
+
+    def __init__(self, *args, today: date, **kwargs):
+        kwargs.setdefault("initial", {"starts_on": today})
+        super().__init__(*args, prefix="baseline", **kwargs)
+        self.today = today
+        self.fields["starts_on"].widget.attrs["max"] = today.isoformat()
+
+    def clean_starts_on(self):
+        return _clean_day(self.cleaned_data["starts_on"], self.today)

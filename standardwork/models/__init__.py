@@ -11,7 +11,14 @@ before it. Every model is re-exported here, as `standardwork.models.Check` etc.
 """
 
 from standardwork.models.followup import Action, Notice
-from standardwork.models.improvement import ControlPoint, Cycle, CycleEvent, Measurement
+from standardwork.models.improvement import (
+    ControlPoint,
+    ControlPointBaseline,
+    Cycle,
+    CycleEvent,
+    Measurement,
+    MeasurementChange,
+)
 from standardwork.models.rhythm import Impediment, Standup, StandupAttendance
 from standardwork.models.standard import (
     Absence,
@@ -32,11 +39,13 @@ __all__ = [
     "CheckEvent",
     "Checklist",
     "ControlPoint",
+    "ControlPointBaseline",
     "Cycle",
     "CycleEvent",
     "Impediment",
     "LayerTarget",
     "Measurement",
+    "MeasurementChange",
     "MissReason",
     "Notice",
     "StandardWorkTemplate",

@@ -106,6 +106,25 @@ class ControlPoint(models.Model):
     target = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     lower_limit = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     upper_limit = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    allows_negative = models.BooleanField(
+        default=False,
+        db_default=False,  # rows written in bulk (the scale seed) leave it out
+        help_text="Whether a value may be below zero (a count may not).",
+    )
+    plausible_min = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="The lowest value that can be true; lower is refused as a typing error.",
+    )
+    plausible_max = models.DecimalField(
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="The highest value that can be true; higher is refused as a typing error.",
+    )
     is_active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -124,14 +143,63 @@ class ControlPoint(models.Model):
                 | Q(lower_limit__lt=models.F("upper_limit")),
                 name="standardwork_control_point_limits_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(plausible_min__isnull=True)
+                | Q(plausible_max__isnull=True)
+                | Q(plausible_min__lt=models.F("plausible_max")),
+                name="standardwork_control_point_plausible_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.unit})"
 
 
+class ControlPointBaseline(models.Model):
+    """Where a control point's process changed: its values from `starts_on` get new limits.
+
+    Written when a cycle adopts a change the control point measures, or when
+    the team's coordinator records a process change. The values before keep
+    the limits of their own baseline.
+    """
+
+    control_point = models.ForeignKey(
+        ControlPoint, on_delete=models.CASCADE, related_name="baselines"
+    )
+    starts_on = models.DateField()
+    reason = models.CharField(max_length=300)
+    cycle = models.ForeignKey(
+        Cycle,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="baselines",
+        help_text="The adopted cycle that changed the process, if it was one.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["control_point", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["control_point", "starts_on"], name="standardwork_baseline_once_a_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.control_point.name} from {self.starts_on}: {self.reason}"
+
+
 class Measurement(models.Model):
-    """One value of a control point, entered by hand."""
+    """One value of a control point, entered by hand.
+
+    `out_of_limits` and `signal` hold what `standardwork.xmr.judge` says of it
+    in the whole series; every write to the control point's values or
+    baselines judges them again. A voided value stays, out of the series.
+    """
 
     control_point = models.ForeignKey(
         ControlPoint, on_delete=models.CASCADE, related_name="measurements"
@@ -143,10 +211,12 @@ class Measurement(models.Model):
     )
     entered_at = models.DateTimeField(auto_now_add=True)
     out_of_limits = models.BooleanField(
-        default=False,
-        help_text="Outside the set limits or the natural process limits when entered.",
+        default=False, help_text="A signal by one of the detection rules or the set limits."
     )
-    signal = models.CharField(max_length=200, blank=True, help_text="Why it was flagged.")
+    signal = models.CharField(max_length=300, blank=True, help_text="Which rules fired, in words.")
+    voided_at = models.DateTimeField(
+        null=True, blank=True, help_text="Taken out of the series (the reason is in its history)."
+    )
 
     class Meta:
         ordering = ["measured_on", "pk"]
@@ -155,6 +225,37 @@ class Measurement(models.Model):
                 fields=["control_point", "measured_on"], name="standardwork_measurement_day"
             )
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["control_point", "measured_on"],
+                condition=Q(voided_at__isnull=True),
+                name="standardwork_measurement_one_a_day",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.control_point.name} {self.measured_on}: {self.value}"
+
+
+class MeasurementChange(models.Model):
+    """The history of a value: each correction or voiding, with its reason and who made it."""
+
+    class Kind(models.TextChoices):
+        CORRECTED = "corrected", "Corrected"
+        VOIDED = "voided", "Voided"
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old_value = models.DecimalField(max_digits=12, decimal_places=3)
+    new_value = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    reason = models.CharField(max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.measurement}: {self.get_kind_display()}"

@@ -6,36 +6,45 @@ actions, Check the result, Act an optional note; closing takes the outcome
 (adopt, abandon or a follow-up for PDCA; the standard holds or was corrected
 for SDCA). Every move writes a CycleEvent. Adopting a PDCA cycle that may
 change standard work makes a new version of that template, linked to the
-cycle, so the template's history shows why it changed.
+cycle, so the template's history shows why it changed; the control points
+the cycle measures start a new baseline that day.
 
-Every service checks the access policy first, then the move, then its data,
-and writes nothing when it refuses.
+A control point's values are judged by `standardwork.xmr.judge` (Wheeler's
+four rules and the set limits) over the whole series, again after every
+write to its values or baselines, and the answer is stored on each value:
+the lists, the stand-up agenda and the notice read the same flags the chart
+draws. A value can be corrected or voided (with a reason, by the team's TC
+or TL); its history is kept in MeasurementChange.
+
+Every service that changes a row takes its id, locks it, then checks the
+access policy, then the move and its data, and writes nothing when it refuses.
 """
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import timezone
 
 from roles import policy as organisation
 from roles.models import Team, User
-from standardwork import policy, xmr
+from standardwork import calendar, policy, xmr
 from standardwork.calendar import team_today
 from standardwork.models import (
     Action,
     ControlPoint,
+    ControlPointBaseline,
     Cycle,
     CycleEvent,
     Measurement,
+    MeasurementChange,
     Notice,
     StandardWorkTemplate,
     TemplateVersion,
 )
+from standardwork.selectors.cycles import standard_choices
 from standardwork.services import followup
 from standardwork.services.followup import ActionSpec
 from standardwork.services.templates import ItemSpec, template_revise
@@ -61,6 +70,12 @@ MOVE_REFUSED = "Only the team's members, Team Leader and Team Coordinator move i
 ADOPT_REFUSED = "Only the team's Team Leader, Team Coordinator or VSM adopts a cycle."
 CONTROL_POINT_REFUSED = "Only the team's Team Leader, Team Coordinator or VSM adds control points."
 MEASURE_REFUSED = "Only the team, its coordinator and its VSM record its measurements."
+CORRECT_REFUSED = "Only the team's Team Leader or Team Coordinator corrects or voids its values."
+PROCESS_CHANGE_REFUSED = "Only the team's Team Leader or Team Coordinator records a process change."
+# A value dated further back than this needs the person entering it to confirm the date.
+FAR_PAST = timedelta(days=365)
+REPLACED_ON_ENTRY = "Replaced when a new value was entered for its day."
+ADOPTED_BASELINE = "New standard adopted from cycle: {title}"
 
 
 def transition_refusal(from_phase: str, to_phase: str) -> str | None:
@@ -90,13 +105,17 @@ def _event(
     )
 
 
-def _locked(cycle: Cycle) -> Cycle:
+def _locked(cycle_id: int) -> Cycle:
     """Call inside a transaction: the cycle, row-locked, with its team and standard."""
-    return (
+    cycle = (
         Cycle.objects.select_for_update(of=("self",))
         .select_related("team", "standard")
-        .get(pk=cycle.pk)
+        .filter(pk=cycle_id)
+        .first()
     )
+    if cycle is None:
+        raise ValidationError("That cycle no longer exists.")
+    return cycle
 
 
 def _require_move(cycle: Cycle, to_phase: str) -> None:
@@ -118,13 +137,6 @@ def _move(cycle: Cycle, actor: User, to_phase: str, note: str, fields: list[str]
 
 
 # --- Plan -------------------------------------------------------------------------
-
-
-def standard_choices(team: Team) -> QuerySet[StandardWorkTemplate]:
-    """Standard work a cycle of `team` may check or change: the team's or its value streams'."""
-    return StandardWorkTemplate.objects.filter(
-        Q(team=team) | Q(value_stream__in=team.value_streams.values("pk"))
-    ).order_by("layer", "name")
 
 
 def _new_cycle(
@@ -207,14 +219,14 @@ def cycle_start(
 def cycle_do(
     *,
     actor: User,
-    cycle: Cycle,
+    cycle_id: int,
     actions: Iterable[ActionSpec],
     note: str = "",
     now: datetime | None = None,
 ) -> Cycle:
     """Plan -> Do, with at least one action (owner in the team, due today or later)."""
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
-    cycle = _locked(cycle)
     _require_move(cycle, Phase.DO)
     specs = list(actions)
     if not specs:
@@ -235,11 +247,11 @@ def cycle_do(
 
 @transaction.atomic
 def cycle_action_add(
-    *, actor: User, cycle: Cycle, action: ActionSpec, now: datetime | None = None
+    *, actor: User, cycle_id: int, action: ActionSpec, now: datetime | None = None
 ) -> Action:
     """One more action while the cycle is in Do."""
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
-    cycle = _locked(cycle)
     if cycle.phase != Phase.DO:
         raise ValidationError(
             f"Actions are added in Do; this cycle is in {cycle.get_phase_display()}.",
@@ -261,10 +273,10 @@ def cycle_action_add(
 
 
 @transaction.atomic
-def cycle_check(*, actor: User, cycle: Cycle, check_result: str) -> Cycle:
+def cycle_check(*, actor: User, cycle_id: int, check_result: str) -> Cycle:
     """Do -> Check, with what the results show against the cycle's control points."""
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
-    cycle = _locked(cycle)
     _require_move(cycle, Phase.CHECK)
     check_result = check_result.strip()
     if not check_result:
@@ -276,10 +288,10 @@ def cycle_check(*, actor: User, cycle: Cycle, check_result: str) -> Cycle:
 
 
 @transaction.atomic
-def cycle_act(*, actor: User, cycle: Cycle, note: str = "") -> Cycle:
+def cycle_act(*, actor: User, cycle_id: int, note: str = "") -> Cycle:
     """Check -> Act: the team decides what to do with what it learned."""
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
-    cycle = _locked(cycle)
     _require_move(cycle, Phase.ACT)
     return _move(cycle, actor, Phase.ACT, note.strip(), [])
 
@@ -320,16 +332,22 @@ def adopt_note(cycle: Cycle) -> str:
 
 @transaction.atomic
 def cycle_adopt(
-    *, actor: User, cycle: Cycle, items: Iterable[ItemSpec] = (), note: str = ""
+    *,
+    actor: User,
+    cycle_id: int,
+    items: Iterable[ItemSpec] = (),
+    note: str = "",
+    now: datetime | None = None,
 ) -> TemplateVersion | None:
     """Act -> Closed, adopted. A cycle that may change standard work makes its new version.
 
     The version of `cycle.standard` gets `items` and is linked to the cycle;
-    checklists issued before keep the version they were issued from. Returns
-    the new version, or None for a cycle without a standard.
+    checklists issued before keep the version they were issued from. The
+    cycle's control points start a new baseline on the day the change takes
+    effect. Returns the new version, or None for a cycle without a standard.
     """
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_adopt_cycle(actor, cycle.team), ADOPT_REFUSED)
-    cycle = _locked(cycle)
     _require_move(cycle, Phase.CLOSED)
     _require_outcome(cycle, Outcome.ADOPT)
     note = note.strip() or adopt_note(cycle)
@@ -346,6 +364,8 @@ def cycle_adopt(
                     "standard to adopt, or end the cycle another way."
                 }
             )
+        # The cycle's own rule (can_adopt_cycle) was checked above; the template
+        # editor's is not the one that applies here.
         version = template_revise(
             actor=actor,
             template=cycle.standard,
@@ -355,7 +375,25 @@ def cycle_adopt(
             check_access=False,
         )
     _close(cycle, actor, outcome=Outcome.ADOPT, note=note)
+    starts_on = getattr(version, "effective_from", None) or team_today(cycle.team, now)
+    _baselines_for_adoption(cycle, actor=actor, starts_on=starts_on)
     return version
+
+
+def _baselines_for_adoption(cycle: Cycle, *, actor: User, starts_on: date) -> None:
+    """The cycle's control points measure a changed process from `starts_on`."""
+    control_points = ControlPoint.objects.select_for_update().filter(cycle=cycle, is_active=True)
+    for control_point in control_points:
+        ControlPointBaseline.objects.get_or_create(
+            control_point=control_point,
+            starts_on=starts_on,
+            defaults={
+                "reason": ADOPTED_BASELINE.format(title=cycle.title)[:300],
+                "cycle": cycle,
+                "created_by": actor,
+            },
+        )
+        _judge(control_point)
 
 
 def _same_items(version: TemplateVersion, items: list[ItemSpec]) -> bool:
@@ -385,12 +423,12 @@ def _same_items(version: TemplateVersion, items: list[ItemSpec]) -> bool:
 
 @transaction.atomic
 def cycle_close(
-    *, actor: User, cycle: Cycle, outcome: str, note: str = "", corrective_action: str = ""
+    *, actor: User, cycle_id: int, outcome: str, note: str = "", corrective_action: str = ""
 ) -> Cycle:
     """Act -> Closed: a PDCA cycle abandoned (say why), or an SDCA cycle's check of its
     standard: it holds, or it was corrected (say how)."""
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
-    cycle = _locked(cycle)
     _require_move(cycle, Phase.CLOSED)
     _require_outcome(cycle, outcome)
     if outcome in (Outcome.ADOPT, Outcome.FOLLOW_UP):
@@ -410,7 +448,7 @@ def cycle_close(
 def cycle_follow_up(
     *,
     actor: User,
-    cycle: Cycle,
+    cycle_id: int,
     title: str,
     problem: str = "",
     hypothesis: str = "",
@@ -418,8 +456,8 @@ def cycle_follow_up(
     note: str = "",
 ) -> Cycle:
     """Act -> Closed with a follow-up: a new cycle in Plan, linked from this one. Returns it."""
+    cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
-    cycle = _locked(cycle)
     _require_move(cycle, Phase.CLOSED)
     _require_outcome(cycle, Outcome.FOLLOW_UP)
     follow_up = _new_cycle(
@@ -439,7 +477,7 @@ def cycle_follow_up(
     return follow_up
 
 
-# --- control points and measurements -------------------------------------------
+# --- control points -------------------------------------------------------------
 
 
 @transaction.atomic
@@ -453,8 +491,15 @@ def control_point_create(
     lower_limit: Decimal | None = None,
     upper_limit: Decimal | None = None,
     cycle: Cycle | None = None,
+    allows_negative: bool = False,
+    plausible_min: Decimal | None = None,
+    plausible_max: Decimal | None = None,
 ) -> ControlPoint:
-    """A measure the team watches, on its own or inside one of its open cycles."""
+    """A measure the team watches, on its own or inside one of its open cycles.
+
+    Its values are refused below zero unless `allows_negative`, and outside
+    the plausible range when one is given.
+    """
     organisation.require(policy.can_manage_control_points(actor, team), CONTROL_POINT_REFUSED)
     name = name.strip()
     errors = {}
@@ -464,6 +509,12 @@ def control_point_create(
         errors["cycle"] = "A closed cycle takes no new control points."
     if lower_limit is not None and upper_limit is not None and lower_limit >= upper_limit:
         errors["upper_limit"] = "The upper limit must be above the lower limit."
+    if plausible_min is not None and plausible_max is not None and plausible_min >= plausible_max:
+        errors["plausible_max"] = "The highest plausible value must be above the lowest."
+    elif not allows_negative and plausible_min is not None and plausible_min < 0:
+        errors["plausible_min"] = (
+            "Values may not be negative: the lowest plausible value is 0 or more."
+        )
     if name and ControlPoint.objects.filter(team=team, name__iexact=name).exists():
         errors["name"] = f"{team.name} already has a control point called {name}."
     if errors:
@@ -476,6 +527,9 @@ def control_point_create(
         target=target,
         lower_limit=lower_limit,
         upper_limit=upper_limit,
+        allows_negative=allows_negative,
+        plausible_min=plausible_min,
+        plausible_max=plausible_max,
         created_by=actor,
     )
     control_point.full_clean(exclude=["team", "cycle", "created_by"])
@@ -483,44 +537,209 @@ def control_point_create(
     return control_point
 
 
-def _baseline_with(
-    control_point: ControlPoint, *, value: Decimal, measured_on: date
-) -> list[Decimal]:
-    """The first BASELINE_SIZE values as they will be once `value` is saved.
-
-    A new row sorts after every row of its day and before later days, the
-    order (measured_on, pk) the chart uses.
-    """
-    existing = list(
-        control_point.measurements.order_by("measured_on", "pk").values_list(
-            "measured_on", "value"
-        )[: xmr.BASELINE_SIZE]
+def _control_point_locked(control_point_id: int) -> ControlPoint:
+    """Call inside a transaction: the control point, row-locked, with its team."""
+    control_point = (
+        ControlPoint.objects.select_for_update(of=("self",))
+        .select_related("team")
+        .filter(pk=control_point_id)
+        .first()
     )
-    position = sum(1 for day, _ in existing if day <= measured_on)
-    rows = [row_value for _, row_value in existing]
-    rows.insert(position, value)
-    return rows[: xmr.BASELINE_SIZE]
+    if control_point is None:
+        raise ValidationError("That control point no longer exists.")
+    return control_point
+
+
+def _judge(control_point: ControlPoint) -> dict[int, xmr.Judged]:
+    """Judge every value of `control_point` again and store the flags that changed.
+
+    Call inside a transaction holding the control point's row lock. Returns
+    each value's judgement by measurement id.
+    """
+    rows = list(
+        Measurement.objects.filter(control_point=control_point, voided_at__isnull=True)
+        .order_by("measured_on", "pk")
+        .only("pk", "measured_on", "value", "out_of_limits", "signal")
+    )
+    breaks = [
+        xmr.Break(starts_on=baseline.starts_on, reason=baseline.reason)
+        for baseline in ControlPointBaseline.objects.filter(control_point=control_point)
+    ]
+    judgement = xmr.judge(
+        [(row.measured_on, row.value) for row in rows],
+        breaks=breaks,
+        lower_limit=control_point.lower_limit,
+        upper_limit=control_point.upper_limit,
+    )
+    changed = []
+    for row, point in zip(rows, judgement.points, strict=True):
+        signal = point.signal[:300]
+        if (row.out_of_limits, row.signal) != (point.flagged, signal):
+            row.out_of_limits, row.signal = point.flagged, signal
+            changed.append(row)
+    Measurement.objects.bulk_update(changed, ["out_of_limits", "signal"], batch_size=500)
+    return {row.pk: point for row, point in zip(rows, judgement.points, strict=True)}
+
+
+@transaction.atomic
+def control_point_judge(*, control_point_id: int) -> int:
+    """Judge a control point's values again (after its limits changed, or values were
+    written in bulk); no user check, for the admin and the seeds. Returns the count."""
+    return len(_judge(_control_point_locked(control_point_id)))
+
+
+@transaction.atomic
+def control_point_baseline_start(
+    *,
+    actor: User,
+    control_point_id: int,
+    starts_on: date,
+    reason: str,
+    now: datetime | None = None,
+) -> ControlPointBaseline:
+    """The process changed on `starts_on`: its values from then get limits of their own."""
+    control_point = _control_point_locked(control_point_id)
+    organisation.require(
+        policy.can_record_process_change(actor, control_point.team), PROCESS_CHANGE_REFUSED
+    )
+    reason = reason.strip()
+    today = team_today(control_point.team, now)
+    errors = {}
+    if not reason:
+        errors["reason"] = "Say what changed in the process."
+    if starts_on > today:
+        errors["starts_on"] = "The date cannot be in the future."
+    elif ControlPointBaseline.objects.filter(
+        control_point=control_point, starts_on=starts_on
+    ).exists():
+        errors["starts_on"] = (
+            f"A new baseline already starts on {xmr.format_day(starts_on, today)}."
+        )
+    if errors:
+        raise ValidationError(errors)
+    baseline = ControlPointBaseline(
+        control_point=control_point, starts_on=starts_on, reason=reason, created_by=actor
+    )
+    baseline.full_clean(exclude=["control_point", "cycle", "created_by"])
+    baseline.save()
+    _judge(control_point)
+    return baseline
+
+
+# --- measurements -------------------------------------------------------------------
+
+
+def value_refusal(control_point: ControlPoint, value: Decimal) -> str | None:
+    """Why `value` cannot be a value of `control_point`; None when it is plausible."""
+    unit = control_point.unit
+    if value < 0 and not control_point.allows_negative:
+        return f"{control_point.name} takes no negative values: enter 0 or more {unit}."
+    low, high = control_point.plausible_min, control_point.plausible_max
+    if (low is not None and value < low) or (high is not None and value > high):
+        if low is not None and high is not None:
+            plausible = f"from {xmr.format_number(low)} to {xmr.format_number(high)}"
+        elif low is not None:
+            plausible = f"{xmr.format_number(low)} or more"
+        else:
+            plausible = f"up to {xmr.format_number(high)}"
+        return (
+            f"{format(value.normalize(), 'f')} {unit} is not plausible for {control_point.name} "
+            f"({plausible}): check the value."
+        )
+    return None
+
+
+def _require_value(control_point: ControlPoint, value: Decimal) -> None:
+    refusal = value_refusal(control_point, value)
+    if refusal:
+        raise ValidationError({"value": refusal})
+
+
+def date_question(control_point: ControlPoint, measured_on: date, today: date) -> str | None:
+    """Why `measured_on` needs the person entering it to confirm it; None when it does not."""
+    started = calendar.local_date(control_point.created_at, control_point.team.time_zone)
+    day = xmr.format_day(measured_on, today)
+    if measured_on < started:
+        return (
+            f"{day} is before {control_point.name} was set up "
+            f"({xmr.format_day(started, today)}). Is the date right?"
+        )
+    if measured_on < today - FAR_PAST:
+        return f"{day} is more than a year ago. Is the date right?"
+    return None
+
+
+def _change(
+    measurement: Measurement,
+    *,
+    actor: User,
+    kind: str,
+    new_value: Decimal | None,
+    reason: str,
+) -> MeasurementChange:
+    change = MeasurementChange(
+        measurement=measurement,
+        kind=kind,
+        old_value=measurement.value,
+        new_value=new_value,
+        reason=reason,
+        changed_by=actor,
+    )
+    change.full_clean(exclude=["measurement", "changed_by"])
+    change.save()
+    return change
+
+
+def _notify(control_point: ControlPoint, measurement: Measurement, today: date) -> None:
+    """The team's coordinator hears of a flagged value, with the rules that fired."""
+    team = control_point.team
+    if not (measurement.out_of_limits and team.coordinator_id):
+        return
+    followup.notice_send(
+        recipient_id=team.coordinator_id,
+        kind=Notice.Kind.CONTROL_POINT,
+        day=today,
+        text=(
+            f"{control_point.name} ({team.name}): {xmr.format_number(measurement.value)} "
+            f"{control_point.unit} on {xmr.format_day(measurement.measured_on, today)}. "
+            f"{measurement.signal}."
+        ),
+        url_name="standardwork:control_point_detail",
+        url_args=[control_point.pk],
+    )
+
+
+def _store_judgement(measurement: Measurement, judged: dict[int, xmr.Judged]) -> Measurement:
+    point = judged.get(measurement.pk)
+    measurement.out_of_limits = bool(point and point.flagged)
+    measurement.signal = point.signal[:300] if point else ""
+    return measurement
 
 
 @transaction.atomic
 def measurement_record(
     *,
     actor: User,
-    control_point: ControlPoint,
+    control_point_id: int,
     value: Decimal,
     measured_on: date,
+    confirm_date: bool = False,
+    replace: bool = False,
     now: datetime | None = None,
 ) -> Measurement:
-    """Record one value by hand. A value outside the set limits or the natural process
-    limits is flagged, with its signal, and the team's coordinator gets a notice (the
-    next stand-up's agenda lists it from the flag)."""
-    organisation.require(policy.can_record_measurement(actor, control_point.team), MEASURE_REFUSED)
-    control_point = (
-        ControlPoint.objects.select_for_update(of=("self",))
-        .select_related("team", "team__coordinator")
-        .get(pk=control_point.pk)
-    )
+    """Record one value by hand, one a day.
+
+    A value below zero (unless the control point allows it) or outside its
+    plausible range is refused. A date before the control point was set up,
+    or more than a year ago, is refused unless `confirm_date` (code
+    "confirm_date"); a day that has a value is refused unless `replace` (code
+    "replace"), which corrects that value (the TC or TL only). The series is
+    judged again; a flagged value tells the team's coordinator, with the
+    rules that fired (the next stand-up's agenda lists it from the flag).
+    """
+    control_point = _control_point_locked(control_point_id)
     team = control_point.team
+    organisation.require(policy.can_record_measurement(actor, team), MEASURE_REFUSED)
     today = team_today(team, now)
     if not control_point.is_active:
         raise ValidationError("This control point is no longer measured.")
@@ -529,27 +748,115 @@ def measurement_record(
     measurement = Measurement(
         control_point=control_point, value=value, measured_on=measured_on, entered_by=actor
     )
-    measurement.full_clean(exclude=["control_point", "entered_by"])
-    found = xmr.signals(
-        measurement.value,
-        limits=xmr.natural_limits(
-            _baseline_with(control_point, value=measurement.value, measured_on=measured_on)
-        ),
-        lower_limit=control_point.lower_limit,
-        upper_limit=control_point.upper_limit,
+    measurement.full_clean(exclude=["control_point", "entered_by"], validate_constraints=False)
+    _require_value(control_point, measurement.value)
+    question = date_question(control_point, measured_on, today)
+    if question and not confirm_date:
+        raise ValidationError({"measured_on": ValidationError(question, code="confirm_date")})
+    existing = (
+        Measurement.objects.select_for_update()
+        .filter(control_point=control_point, measured_on=measured_on, voided_at__isnull=True)
+        .first()
     )
-    measurement.out_of_limits = bool(found)
-    measurement.signal = "; ".join(found)[:200]
-    measurement.save()
-    if found and team.coordinator_id:
-        Notice.objects.create(
-            recipient=team.coordinator,
-            kind=Notice.Kind.CONTROL_POINT,
-            date=today,
-            text=(
-                f"{control_point.name} ({team.name}): {xmr.format_number(measurement.value)} "
-                f"{control_point.unit} on {measured_on:%d %b}. {measurement.signal}."
-            )[:300],
-            url=reverse("standardwork:control_point_detail", args=[control_point.pk]),
-        )
+    if existing is not None:
+        if not replace:
+            raise ValidationError(
+                {
+                    "measured_on": ValidationError(
+                        f"{xmr.format_day(measured_on, today, weekday=True)} already has a "
+                        f"value: {xmr.format_number(existing.value)} {control_point.unit}. "
+                        "Replace it?",
+                        code="replace",
+                    )
+                }
+            )
+        organisation.require(policy.can_correct_measurement(actor, team), CORRECT_REFUSED)
+        if existing.value != measurement.value:
+            _change(
+                existing,
+                actor=actor,
+                kind=MeasurementChange.Kind.CORRECTED,
+                new_value=measurement.value,
+                reason=REPLACED_ON_ENTRY,
+            )
+            existing.value = measurement.value
+            existing.save(update_fields=["value"])
+        measurement = existing
+    else:
+        measurement.save()
+    _store_judgement(measurement, _judge(control_point))
+    _notify(control_point, measurement, today)
+    return measurement
+
+
+def _measurement_locked(measurement_id: int) -> tuple[ControlPoint, Measurement]:
+    """Call inside a transaction: the value and its control point, both row-locked.
+
+    The control point is locked first, as when a value is recorded.
+    """
+    control_point_id = (
+        Measurement.objects.filter(pk=measurement_id)
+        .values_list("control_point_id", flat=True)
+        .first()
+    )
+    if control_point_id is None:
+        raise ValidationError("That value no longer exists.")
+    control_point = _control_point_locked(control_point_id)
+    measurement = Measurement.objects.select_for_update().get(pk=measurement_id)
+    return control_point, measurement
+
+
+def _require_reason(reason: str) -> str:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why, so the history explains it."})
+    return reason
+
+
+@transaction.atomic
+def measurement_correct(
+    *, actor: User, measurement_id: int, value: Decimal, reason: str
+) -> Measurement:
+    """Correct a value, with the reason; its old value stays in its history and the
+    series is judged again."""
+    control_point, measurement = _measurement_locked(measurement_id)
+    organisation.require(policy.can_correct_measurement(actor, control_point.team), CORRECT_REFUSED)
+    if measurement.voided_at is not None:
+        raise ValidationError("This value was voided; record a new one for its day instead.")
+    reason = _require_reason(reason)
+    corrected = Measurement(value=value, measured_on=measurement.measured_on)
+    corrected.full_clean(exclude=["control_point", "entered_by"], validate_constraints=False)
+    _require_value(control_point, corrected.value)
+    if corrected.value == measurement.value:
+        raise ValidationError({"value": "That is the value already recorded."})
+    _change(
+        measurement,
+        actor=actor,
+        kind=MeasurementChange.Kind.CORRECTED,
+        new_value=corrected.value,
+        reason=reason,
+    )
+    measurement.value = corrected.value
+    measurement.save(update_fields=["value"])
+    return _store_judgement(measurement, _judge(control_point))
+
+
+@transaction.atomic
+def measurement_void(
+    *, actor: User, measurement_id: int, reason: str, now: datetime | None = None
+) -> Measurement:
+    """Take a value out of the series, with the reason: it stays, marked voided, and
+    the series is judged again without it."""
+    control_point, measurement = _measurement_locked(measurement_id)
+    organisation.require(policy.can_correct_measurement(actor, control_point.team), CORRECT_REFUSED)
+    if measurement.voided_at is not None:
+        raise ValidationError("This value is already voided.")
+    reason = _require_reason(reason)
+    _change(
+        measurement, actor=actor, kind=MeasurementChange.Kind.VOIDED, new_value=None, reason=reason
+    )
+    measurement.voided_at = now or timezone.now()
+    measurement.out_of_limits, measurement.signal = False, ""
+    measurement.save(update_fields=["voided_at", "out_of_limits", "signal"])
+    _judge(control_point)
     return measurement

@@ -6,9 +6,10 @@ partial (the new phase and its form, or the form with its errors), a plain
 POST redirects back or shows the page with the errors. The quick measurement
 entry works the same way with the control point's `body` partial.
 
-Errors, as in the checklist views:
-- not the user's to see: 404; the user's to see but not to change: 403 with
-  the service's message, nothing written;
+Errors:
+- not the user's to see: 404; the user's to see but not to change: the
+  PermissionDenied of the policy (asked here, enforced again by the service)
+  propagates to the 403 page, nothing written;
 - ValidationError: the message at its field, or above the step's form; a
   refused move ("A cycle in Plan moves to Do, not to Act.") above the form
   of the step the cycle is really at.
@@ -16,8 +17,8 @@ Errors, as in the checklist views:
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,21 +27,23 @@ from django_htmx.http import HttpResponseClientRedirect
 from leanops.base.forms import form_add_service_errors, form_apply_service
 from roles import policy as organisation
 from roles.models import Team
-from standardwork import policy, xmr
+from standardwork import calendar, policy, xmr
 from standardwork.forms.cycles import (
     AbandonForm,
     ActForm,
     AdoptForm,
     AdoptItemFormSet,
+    BaselineForm,
     CheckForm,
     ControlPointForm,
     CycleStartForm,
     FollowUpForm,
+    MeasurementChangeForm,
     MeasurementForm,
     SdcaCloseForm,
 )
 from standardwork.forms.followup import ActionForm, ActionFormSet
-from standardwork.models import ControlPoint, Cycle, TemplateVersion
+from standardwork.models import ControlPoint, Cycle
 from standardwork.selectors import cycles as selectors
 from standardwork.selectors import followup as followup_selectors
 from standardwork.services import cycles as services
@@ -51,17 +54,8 @@ CONTROL_POINT_PAGE = "standardwork/control_point_detail.html"
 Phase = Cycle.Phase
 
 
-def _refused(request, error: PermissionDenied) -> HttpResponse:
-    return render(
-        request,
-        "standardwork/refused.html",
-        {"message": str(error) or "You do not have access to this."},
-        status=403,
-    )
-
-
 def _visible_team(request, team_id: int) -> Team:
-    team = organisation.visible_teams(request.user).filter(pk=team_id).first()
+    team = selectors.visible_team(user=request.user, team_id=team_id)
     if team is None:
         raise Http404("No such team.")
     return team
@@ -105,11 +99,8 @@ def team_improvement(request, team_id: int):
 @login_required
 def cycle_start(request, team_id: int):
     team = _visible_team(request, team_id)
-    try:
-        organisation.require(policy.can_move_cycle(request.user, team), services.MOVE_REFUSED)
-    except PermissionDenied as error:
-        return _refused(request, error)
-    standards = services.standard_choices(team)
+    organisation.require(policy.can_move_cycle(request.user, team), services.MOVE_REFUSED)
+    standards = selectors.standard_choices(team)
     form = CycleStartForm(
         request.POST or None,
         team=team,
@@ -118,23 +109,20 @@ def cycle_start(request, team_id: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            cycle = form_apply_service(
-                form,
-                lambda: services.cycle_start(
-                    actor=request.user,
-                    team=team,
-                    kind=data["kind"],
-                    title=data["title"],
-                    problem=data["problem"],
-                    hypothesis=data["hypothesis"],
-                    target=data["target"],
-                    stage=data["stage"],
-                    standard=data["standard"],
-                ),
-            )
-        except PermissionDenied as error:
-            return _refused(request, error)
+        cycle = form_apply_service(
+            form,
+            lambda: services.cycle_start(
+                actor=request.user,
+                team=team,
+                kind=data["kind"],
+                title=data["title"],
+                problem=data["problem"],
+                hypothesis=data["hypothesis"],
+                target=data["target"],
+                stage=data["stage"],
+                standard=data["standard"],
+            ),
+        )
         if cycle is not None:
             messages.success(request, f"{cycle} planned. Add its actions to move it to Do.")
             return redirect("standardwork:cycle_detail", cycle_id=cycle.pk)
@@ -188,7 +176,7 @@ def _step_forms(page: selectors.CyclePage, today) -> dict:
 
 def _cycle_context(request, page: selectors.CyclePage, **bound) -> dict:
     cycle = page.cycle
-    today = services.team_today(cycle.team)
+    today = calendar.team_today(cycle.team)
     return {
         "page": page,
         "cycle": cycle,
@@ -240,15 +228,14 @@ def _step(
     `answer(result)`, when given, answers a success instead.
     """
     page = _page_or_404(request, cycle_id)
-    if not policy.can_move_cycle(request.user, page.cycle.team):
-        return _refused(request, PermissionDenied(services.MOVE_REFUSED))
+    organisation.require(
+        policy.can_move_cycle(request.user, page.cycle.team), services.MOVE_REFUSED
+    )
     step_error = refusal(page.cycle) or ""
     form = None if step_error else build_form(page)
     if form is not None and form.is_valid():
         try:
             result = call(page, form)
-        except PermissionDenied as error:
-            return _refused(request, error)
         except ValidationError as error:
             if getattr(error, "code", None) == "transition":
                 # Moved meanwhile by someone else: show the step it is really at.
@@ -284,7 +271,7 @@ def cycle_do(request, cycle_id: int):
             prefix="actions",
             form_kwargs={
                 "people": followup_selectors.action_owners(page.cycle.team),
-                "today": services.team_today(page.cycle.team),
+                "today": calendar.team_today(page.cycle.team),
             },
         )
 
@@ -295,7 +282,7 @@ def cycle_do(request, cycle_id: int):
         build_form=build,
         call=lambda page, formset: services.cycle_do(
             actor=request.user,
-            cycle=page.cycle,
+            cycle_id=page.cycle.pk,
             actions=[form.to_spec() for form in formset if form.has_changed()],
         ),
         done="Moved to Do.",
@@ -311,7 +298,7 @@ def cycle_action_add(request, cycle_id: int):
             request.POST,
             prefix="action",
             people=followup_selectors.action_owners(page.cycle.team),
-            today=services.team_today(page.cycle.team),
+            today=calendar.team_today(page.cycle.team),
         )
 
     return _step(
@@ -320,7 +307,7 @@ def cycle_action_add(request, cycle_id: int):
         refusal=_adding_refusal,
         build_form=build,
         call=lambda page, form: services.cycle_action_add(
-            actor=request.user, cycle=page.cycle, action=form.to_spec()
+            actor=request.user, cycle_id=page.cycle.pk, action=form.to_spec()
         ),
         done="Action added.",
         form_name="action_form",
@@ -336,7 +323,9 @@ def cycle_check(request, cycle_id: int):
         refusal=_move_refusal(Phase.CHECK),
         build_form=lambda page: CheckForm(request.POST),
         call=lambda page, form: services.cycle_check(
-            actor=request.user, cycle=page.cycle, check_result=form.cleaned_data["check_result"]
+            actor=request.user,
+            cycle_id=page.cycle.pk,
+            check_result=form.cleaned_data["check_result"],
         ),
         done="Moved to Check.",
         form_name="check_form",
@@ -352,7 +341,7 @@ def cycle_act(request, cycle_id: int):
         refusal=_move_refusal(Phase.ACT),
         build_form=lambda page: ActForm(request.POST),
         call=lambda page, form: services.cycle_act(
-            actor=request.user, cycle=page.cycle, note=form.cleaned_data["note"]
+            actor=request.user, cycle_id=page.cycle.pk, note=form.cleaned_data["note"]
         ),
         done="Moved to Act: decide what becomes of it.",
         form_name="act_form",
@@ -372,7 +361,7 @@ def cycle_close(request, cycle_id: int):
             build_form=lambda page: AbandonForm(request.POST),
             call=lambda page, form: services.cycle_close(
                 actor=request.user,
-                cycle=page.cycle,
+                cycle_id=page.cycle.pk,
                 outcome=Cycle.Outcome.ABANDON,
                 note=form.cleaned_data["note"],
             ),
@@ -386,7 +375,7 @@ def cycle_close(request, cycle_id: int):
         build_form=lambda page: SdcaCloseForm(request.POST),
         call=lambda page, form: services.cycle_close(
             actor=request.user,
-            cycle=page.cycle,
+            cycle_id=page.cycle.pk,
             outcome=form.cleaned_data["outcome"],
             note=form.cleaned_data["note"],
             corrective_action=form.cleaned_data["corrective_action"],
@@ -405,7 +394,7 @@ def cycle_follow_up(request, cycle_id: int):
         data = form.cleaned_data
         return services.cycle_follow_up(
             actor=request.user,
-            cycle=page.cycle,
+            cycle_id=page.cycle.pk,
             title=data["title"],
             problem=data["problem"],
             hypothesis=data["hypothesis"],
@@ -429,22 +418,6 @@ def cycle_follow_up(request, cycle_id: int):
     )
 
 
-def _items_initial(version: TemplateVersion | None) -> list[dict]:
-    if version is None:
-        return []
-    return [
-        {
-            "title": item.title,
-            "cadence": item.cadence,
-            "weekday": item.weekday,
-            "day_of_month": item.day_of_month,
-            "expected_minutes": item.expected_minutes,
-            "kind": item.kind,
-        }
-        for item in version.items.order_by("position", "pk")
-    ]
-
-
 def _item_specs(formset) -> list[ItemSpec]:
     return [
         form.to_spec()
@@ -457,40 +430,29 @@ def _item_specs(formset) -> list[ItemSpec]:
 @login_required
 def cycle_adopt(request, cycle_id: int):
     """Adopt: the standard changes. The items start as the current version's."""
-    page = _page_or_404(request, cycle_id)
+    page = selectors.adopt_page(user=request.user, cycle_id=cycle_id)
+    if page is None:
+        raise Http404("No such cycle.")
     cycle = page.cycle
-    try:
-        organisation.require(
-            policy.can_adopt_cycle(request.user, cycle.team), services.ADOPT_REFUSED
-        )
-    except PermissionDenied as error:
-        return _refused(request, error)
+    organisation.require(policy.can_adopt_cycle(request.user, cycle.team), services.ADOPT_REFUSED)
     refusal = services.transition_refusal(cycle.phase, Phase.CLOSED)
     if refusal is None and cycle.kind != Cycle.Kind.PDCA:
         refusal = "Only a PDCA cycle is adopted; an SDCA cycle ends with its standard checked."
     if refusal and request.method == "GET":
         messages.error(request, refusal)
         return redirect("standardwork:cycle_detail", cycle_id=cycle.pk)
-    current = cycle.standard.versions.order_by("-number").first() if cycle.standard else None
     form = AdoptForm(request.POST or None, initial={"note": services.adopt_note(cycle)})
-    formset = (
-        AdoptItemFormSet(request.POST or None, initial=_items_initial(current))
-        if cycle.standard
-        else None
-    )
+    formset = AdoptItemFormSet(request.POST or None, initial=page.items) if cycle.standard else None
     if request.method == "POST" and form.is_valid() and (formset is None or formset.is_valid()):
-        try:
-            version = form_apply_service(
-                form,
-                lambda: services.cycle_adopt(
-                    actor=request.user,
-                    cycle=cycle,
-                    items=_item_specs(formset) if formset is not None else (),
-                    note=form.cleaned_data["note"],
-                ),
-            )
-        except PermissionDenied as error:
-            return _refused(request, error)
+        version = form_apply_service(
+            form,
+            lambda: services.cycle_adopt(
+                actor=request.user,
+                cycle_id=cycle.pk,
+                items=_item_specs(formset) if formset is not None else (),
+                note=form.cleaned_data["note"],
+            ),
+        )
         if not form.errors:
             if version is not None:
                 messages.success(
@@ -507,8 +469,8 @@ def cycle_adopt(request, cycle_id: int):
             "cycle": cycle,
             "form": form,
             "formset": formset,
-            "current": current,
-            "next_version": (current.number + 1) if current else 1,
+            "current": page.current,
+            "next_version": page.next_version,
         },
     )
 
@@ -520,55 +482,67 @@ def cycle_adopt(request, cycle_id: int):
 @login_required
 def control_point_create(request, team_id: int):
     team = _visible_team(request, team_id)
-    try:
-        organisation.require(
-            policy.can_manage_control_points(request.user, team), services.CONTROL_POINT_REFUSED
-        )
-    except PermissionDenied as error:
-        return _refused(request, error)
-    cycles = Cycle.objects.filter(team=team).exclude(phase=Phase.CLOSED).order_by("-created_at")
+    organisation.require(
+        policy.can_manage_control_points(request.user, team), services.CONTROL_POINT_REFUSED
+    )
     form = ControlPointForm(
-        request.POST or None, cycles=cycles, initial={"cycle": request.GET.get("cycle")}
+        request.POST or None,
+        cycles=selectors.open_cycles(team),
+        initial={"cycle": request.GET.get("cycle")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            control_point = form_apply_service(
-                form,
-                lambda: services.control_point_create(
-                    actor=request.user,
-                    team=team,
-                    name=data["name"],
-                    unit=data["unit"],
-                    target=data["target"],
-                    lower_limit=data["lower_limit"],
-                    upper_limit=data["upper_limit"],
-                    cycle=data["cycle"],
-                ),
-            )
-        except PermissionDenied as error:
-            return _refused(request, error)
+        control_point = form_apply_service(
+            form,
+            lambda: services.control_point_create(
+                actor=request.user,
+                team=team,
+                name=data["name"],
+                unit=data["unit"],
+                target=data["target"],
+                lower_limit=data["lower_limit"],
+                upper_limit=data["upper_limit"],
+                cycle=data["cycle"],
+                allows_negative=data["allows_negative"],
+                plausible_min=data["plausible_min"],
+                plausible_max=data["plausible_max"],
+            ),
+        )
         if control_point is not None:
             messages.success(request, f"Control point added: {control_point}.")
             return redirect("standardwork:control_point_detail", control_point_id=control_point.pk)
     return render(request, "standardwork/control_point_create.html", {"team": team, "form": form})
 
 
+def _control_point_page(request, control_point_id: int) -> selectors.ControlPointPage:
+    page = selectors.control_point_detail(user=request.user, control_point_id=control_point_id)
+    if page is None:
+        raise Http404("No such control point.")
+    return page
+
+
 def _control_point_context(request, page: selectors.ControlPointPage, **extra) -> dict:
     control_point = page.control_point
-    return {
+    team = control_point.team
+    can_change_process = policy.can_record_process_change(request.user, team)
+    context = {
         "page": page,
         "control_point": control_point,
         "chart": page.chart,
-        "can_record": policy.can_record_measurement(request.user, control_point.team),
+        "rules": xmr.RULES,
+        "can_record": policy.can_record_measurement(request.user, team),
+        "can_correct": policy.can_correct_measurement(request.user, team),
+        "can_change_process": can_change_process,
         "min_values": xmr.MIN_VALUES,
         "baseline_size": xmr.BASELINE_SIZE,
-        **extra,
+        "form": _measurement_form(control_point),
+        "baseline_form": BaselineForm(today=page.today) if can_change_process else None,
     }
+    return {**context, **extra}
 
 
 def _measurement_form(control_point: ControlPoint, data=None) -> MeasurementForm:
-    form = MeasurementForm(data, today=services.team_today(control_point.team))
+    form = MeasurementForm(data, today=calendar.team_today(control_point.team))
     form.fields["value"].label = f"Value ({control_point.unit})"
     return form
 
@@ -576,68 +550,139 @@ def _measurement_form(control_point: ControlPoint, data=None) -> MeasurementForm
 @require_GET
 @login_required
 def control_point_detail(request, control_point_id: int):
-    page = selectors.control_point_detail(user=request.user, control_point_id=control_point_id)
-    if page is None:
-        raise Http404("No such control point.")
-    return render(
-        request,
-        CONTROL_POINT_PAGE,
-        _control_point_context(request, page, form=_measurement_form(page.control_point)),
-    )
+    page = _control_point_page(request, control_point_id)
+    return render(request, CONTROL_POINT_PAGE, _control_point_context(request, page))
+
+
+def _control_point_answer(request, control_point_id: int, *, done: str, flagged: bool = False):
+    """After a write: a plain POST goes back to the page; htmx gets the body redrawn."""
+    if not request.htmx:
+        (messages.warning if flagged else messages.success)(request, done)
+        return redirect("standardwork:control_point_detail", control_point_id=control_point_id)
+    page = _control_point_page(request, control_point_id)
+    context = _control_point_context(request, page, done=done, flagged=flagged)
+    context["form"].fields["value"].widget.attrs["autofocus"] = True  # ready for the next value
+    return render(request, f"{CONTROL_POINT_PAGE}#body", context)
 
 
 @require_POST
 @login_required
 def measurement_record(request, control_point_id: int):
-    """The quick entry: htmx gets the chart redrawn with the new point, or the form's errors."""
-    page = selectors.control_point_detail(user=request.user, control_point_id=control_point_id)
-    if page is None:
-        raise Http404("No such control point.")
+    """The quick entry: htmx gets the chart redrawn with the new point, or the form's errors.
+
+    A questioned date or a day that has a value comes back with a box to tick.
+    """
+    page = _control_point_page(request, control_point_id)
     control_point = page.control_point
     form = _measurement_form(control_point, request.POST)
     if form.is_valid():
-        try:
-            measurement = form_apply_service(
-                form,
-                lambda: services.measurement_record(
-                    actor=request.user,
-                    control_point=control_point,
-                    value=form.cleaned_data["value"],
-                    measured_on=form.cleaned_data["measured_on"],
-                ),
-            )
-        except PermissionDenied as error:
-            return _refused(request, error)
+        data = form.cleaned_data
+        measurement = form_apply_service(
+            form,
+            lambda: services.measurement_record(
+                actor=request.user,
+                control_point_id=control_point.pk,
+                value=data["value"],
+                measured_on=data["measured_on"],
+                confirm_date=data["confirm_date"],
+                replace=data["replace"],
+            ),
+        )
         if measurement is not None:
             done = (
                 f"Recorded {xmr.format_number(measurement.value)} {control_point.unit} "
-                f"on {measurement.measured_on:%d %b}."
+                f"on {xmr.format_day(measurement.measured_on, page.today)}."
             )
             if measurement.out_of_limits:
                 done += f" Flagged: {measurement.signal}. The team's coordinator is told."
-            if not request.htmx:
-                (messages.warning if measurement.out_of_limits else messages.success)(request, done)
-                return redirect(
-                    "standardwork:control_point_detail", control_point_id=control_point.pk
-                )
-            page = selectors.control_point_detail(
-                user=request.user, control_point_id=control_point_id
-            )
-            form = _measurement_form(control_point)
-            form.fields["value"].widget.attrs["autofocus"] = True  # ready for the next value
-            return render(
-                request,
-                f"{CONTROL_POINT_PAGE}#body",
-                _control_point_context(
-                    request,
-                    page,
-                    form=form,
-                    done=done,
-                    flagged=measurement.out_of_limits,
-                ),
+            return _control_point_answer(
+                request, control_point.pk, done=done, flagged=measurement.out_of_limits
             )
     return render(
         request,
         f"{CONTROL_POINT_PAGE}#body" if request.htmx else CONTROL_POINT_PAGE,
         _control_point_context(request, page, form=form),
+    )
+
+
+@require_POST
+@login_required
+def baseline_start(request, control_point_id: int):
+    """The TC or TL records a process change: a new baseline from a date."""
+    page = _control_point_page(request, control_point_id)
+    control_point = page.control_point
+    organisation.require(
+        policy.can_record_process_change(request.user, control_point.team),
+        services.PROCESS_CHANGE_REFUSED,
+    )
+    form = BaselineForm(request.POST, today=page.today)
+    if form.is_valid():
+        baseline = form_apply_service(
+            form,
+            lambda: services.control_point_baseline_start(
+                actor=request.user,
+                control_point_id=control_point.pk,
+                starts_on=form.cleaned_data["starts_on"],
+                reason=form.cleaned_data["reason"],
+            ),
+        )
+        if baseline is not None:
+            done = (
+                f"New baseline from {xmr.format_day(baseline.starts_on, page.today)}: "
+                "its values get limits of their own."
+            )
+            return _control_point_answer(request, control_point.pk, done=done)
+    return render(
+        request,
+        f"{CONTROL_POINT_PAGE}#body" if request.htmx else CONTROL_POINT_PAGE,
+        _control_point_context(request, page, baseline_form=form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def measurement_change(request, measurement_id: int):
+    """Correct or void one value, with the reason; its history is listed under the form."""
+    page = selectors.measurement_detail(user=request.user, measurement_id=measurement_id)
+    if page is None:
+        raise Http404("No such value.")
+    control_point = page.control_point
+    organisation.require(
+        policy.can_correct_measurement(request.user, control_point.team),
+        services.CORRECT_REFUSED,
+    )
+    form = MeasurementChangeForm(
+        request.POST or None, initial={"value": page.measurement.value.normalize()}
+    )
+    form.fields["value"].label = f"Correct value ({control_point.unit})"
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        voiding = data["action"] == MeasurementChangeForm.VOID
+
+        def call():
+            if voiding:
+                return services.measurement_void(
+                    actor=request.user, measurement_id=measurement_id, reason=data["reason"]
+                )
+            return services.measurement_correct(
+                actor=request.user,
+                measurement_id=measurement_id,
+                value=data["value"],
+                reason=data["reason"],
+            )
+
+        if voiding:
+            done = f"Voided the value of {page.day_label}; the limits are computed without it."
+        else:
+            done = (
+                f"Corrected the value of {page.day_label} to "
+                f"{xmr.format_number(data['value'])} {control_point.unit}."
+            )
+        if form_apply_service(form, call) is not None:
+            messages.success(request, done)
+            return redirect("standardwork:control_point_detail", control_point_id=control_point.pk)
+    return render(
+        request,
+        "standardwork/control_point_measurement.html",
+        {"page": page, "control_point": control_point, "form": form},
     )

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from roles.models import Layer, Team, User
+from standardwork import calendar
 from standardwork.models import Cycle, Measurement, TemplateItem
 from standardwork.services import cycles as cycle_services
 from standardwork.services import templates as template_services
@@ -82,7 +83,7 @@ def test_leader_walks_a_pdca_cycle_from_plan_to_adopt_and_sees_the_new_standard(
     action = page.get_by_role("group", name="Action 1")
     action.get_by_label("Action").fill("Log yesterday's call outcomes by 08:45")
     action.get_by_label("Owner").select_option(label="Chloe Bennett")
-    due = cycle_services.team_today(Team.objects.get(name=TEAM)) + timedelta(days=2)
+    due = calendar.team_today(Team.objects.get(name=TEAM)) + timedelta(days=2)
     action.get_by_label("Due").fill(due.isoformat())
     page.get_by_role("button", name="Move to Do").click()
     expect(phase).to_have_text("Do")
@@ -122,7 +123,11 @@ def test_leader_walks_a_pdca_cycle_from_plan_to_adopt_and_sees_the_new_standard(
 
 @pytest.fixture
 def chart_data(team_standard):
-    """A cycle in Check with a control point of 30 working days of calls, two of them signals."""
+    """A cycle in Check with a control point of 30 working days of calls up to yesterday.
+
+    The first 20 give X̄ 40.2, limits 29.42-50.98; then 18 (rule 1 and the set limit)
+    and a shift up: 45, 58, 46, 48, 47 fire rules 1-4. Six signals.
+    """
     team = Team.objects.get(name=TEAM)
     leader = User.objects.get(username="leader")
     cycle = cycle_services.cycle_start(
@@ -130,9 +135,9 @@ def chart_data(team_standard):
         problem="Connect rate fell from 30% to 18%", hypothesis="Calls before 10:00 connect more",
         target="25% connect rate", stage="identification",
     )  # fmt: skip
-    today = cycle_services.team_today(team)
+    today = calendar.team_today(team)
     cycle_services.cycle_do(
-        actor=leader, cycle=cycle,
+        actor=leader, cycle_id=cycle.pk,
         actions=[cycle_services.ActionSpec("Block 08:30-10:00 for calls",
                                            User.objects.get(username="member"), today)],
     )  # fmt: skip
@@ -143,19 +148,20 @@ def chart_data(team_standard):
     )  # fmt: skip
     values = [38, 41, 36, 44, 40, 39, 42, 37, 43, 40, 38, 45, 41, 39, 36, 42, 40, 44, 38, 41,
               18, 43, 46, 44, 47, 45, 58, 46, 48, 47]  # fmt: skip
-    day, recorded = today, []
+    day, recorded = today - timedelta(days=1), []
     while len(recorded) < len(values):
         if day.isoweekday() <= 5:
             recorded.append(day)
         day -= timedelta(days=1)
     for value, measured_on in zip(values, reversed(recorded), strict=True):
         cycle_services.measurement_record(
-            actor=leader, control_point=point, value=Decimal(value), measured_on=measured_on
-        )
+            actor=leader, control_point_id=point.pk, value=Decimal(value),
+            measured_on=measured_on, confirm_date=True,
+        )  # fmt: skip
     cycle_services.cycle_check(
-        actor=leader, cycle=cycle, check_result="Calls rose to 46 a day; connect rate 24%"
+        actor=leader, cycle_id=cycle.pk, check_result="Calls rose to 46 a day; connect rate 24%"
     )
-    assert Measurement.objects.filter(control_point=point, out_of_limits=True).count() == 2
+    assert Measurement.objects.filter(control_point=point, out_of_limits=True).count() == 6
     planned = cycle_services.cycle_start(
         actor=leader, team=team, title="Fewer no-shows at first meetings", problem="1 in 4",
         hypothesis="A reminder call the day before halves them", target="1 in 8",
@@ -196,7 +202,8 @@ def test_the_cycle_and_its_chart_fit_a_phone_and_a_desktop(
         if name == "chart":
             expect(page.locator("svg.xmr-svg")).to_have_count(2)
             x_chart = page.get_by_role("img", name=re.compile("^Individual values"))
-            expect(x_chart.locator("circle.xmr-point-flagged")).to_have_count(2)
+            expect(x_chart.locator("circle.xmr-point-flagged")).to_have_count(6)
+            expect(x_chart.locator("text.xmr-rule").first).to_have_text("1, set")
             expect(x_chart).to_be_visible()
         if SCREENSHOTS:
             _screenshots(page, f"{name}-{width}", height)
@@ -217,6 +224,6 @@ def test_the_quick_entry_flags_a_value_by_keyboard_alone(browser: Browser, live_
     page.get_by_label("Value (calls)").fill("12")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("status")).to_contain_text("Below the lower limit 20.")
+    expect(page.get_by_role("status")).to_contain_text("Below the set lower limit 20.")
     x_chart = page.get_by_role("img", name=re.compile("^Individual values"))
-    expect(x_chart.locator("circle.xmr-point-flagged")).to_have_count(3)
+    expect(x_chart.locator("circle.xmr-point-flagged")).to_have_count(7)

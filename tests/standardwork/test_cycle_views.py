@@ -141,8 +141,9 @@ def test_the_team_page_shows_open_and_closed_cycles_and_control_points(client, o
         actor=org["coordinator"], team=org["team"], name="Calls per day", unit="calls"
     )
     cycle_services.measurement_record(
-        actor=org["member"], control_point=point, value=Decimal(42), measured_on=team_today(org)
-    )
+        actor=org["member"], control_point_id=point.pk, value=Decimal(42),
+        measured_on=team_today(org),
+    )  # fmt: skip
     client.force_login(org["member"])
 
     response = client.get(url("team_improvement", org["team"].pk))
@@ -632,7 +633,7 @@ def test_the_quick_entry_redraws_the_chart_with_the_new_point(client, org, point
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="cp-body">')
-    assert f"Recorded 42 calls on {today:%d %b}." in html
+    assert f"Recorded 42 calls on {today.day} {today:%b}." in html
     assert html.count('class="xmr-point"') == 1
     assert "No natural process limits yet: they need at least 6 values (5 more)." in html
     measurement = Measurement.objects.get()
@@ -651,7 +652,7 @@ def test_a_flagged_value_says_so_and_tells_the_coordinator(client, org, point):
     notice = Notice.objects.get()
     assert (notice.recipient, notice.kind) == (org["coordinator"], Notice.Kind.CONTROL_POINT)
     page = client.get(url("control_point_detail", point.pk)).content.decode()
-    assert "Flagged: Above the upper limit 80." in page
+    assert "Flagged: Above the set upper limit 80." in page
     assert 'class="xmr-point xmr-point-flagged"' in page
 
 
@@ -659,8 +660,8 @@ def test_the_chart_draws_natural_limits_target_and_set_limits_from_six_values(cl
     start = team_today(org) - timedelta(days=10)
     for n, value in enumerate((10, 12, 11, 14, 13, 12, 15, 11)):
         cycle_services.measurement_record(
-            actor=org["member"], control_point=point, value=Decimal(value),
-            measured_on=start + timedelta(days=n),
+            actor=org["member"], control_point_id=point.pk, value=Decimal(value),
+            measured_on=start + timedelta(days=n), confirm_date=True,
         )  # fmt: skip
     client.force_login(org["leader"])
 

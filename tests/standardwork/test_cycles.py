@@ -69,18 +69,18 @@ def move(org, cycle: Cycle, to_phase: str, actor=None):
     actor = actor or org["leader"]
     if to_phase == Phase.DO:
         return cycle_services.cycle_do(
-            actor=actor, cycle=cycle,
+            actor=actor, cycle_id=cycle.pk,
             actions=[ActionSpec("Log calls before the stand-up", org["member"], date(2026, 3, 6))],
             now=MONDAY,
         )  # fmt: skip
     if to_phase == Phase.CHECK:
         return cycle_services.cycle_check(
-            actor=actor, cycle=cycle, check_result="Stand-ups took 14 minutes on average"
+            actor=actor, cycle_id=cycle.pk, check_result="Stand-ups took 14 minutes on average"
         )
     if to_phase == Phase.ACT:
-        return cycle_services.cycle_act(actor=actor, cycle=cycle)
+        return cycle_services.cycle_act(actor=actor, cycle_id=cycle.pk)
     return cycle_services.cycle_close(
-        actor=actor, cycle=cycle, outcome=Outcome.ABANDON, note="No time this quarter"
+        actor=actor, cycle_id=cycle.pk, outcome=Outcome.ABANDON, note="No time this quarter"
     )
 
 
@@ -191,7 +191,7 @@ def test_do_creates_the_cycles_actions_for_people_in_the_team(org):
     cycle = new_cycle(org)
 
     cycle_services.cycle_do(
-        actor=org["leader"], cycle=cycle,
+        actor=org["leader"], cycle_id=cycle.pk,
         actions=[ActionSpec("Log calls before the stand-up", org["member"], date(2026, 3, 6)),
                  ActionSpec("Timebox each round", org["leader"], date(2026, 3, 2))],
         now=MONDAY,
@@ -227,7 +227,7 @@ def test_do_refuses_a_bad_action_and_writes_nothing(org, spec, errors):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_do(actor=org["leader"], cycle=cycle, actions=[spec(org)], now=MONDAY)
+        cycle_services.cycle_do(actor=org["leader"], cycle_id=cycle.pk, actions=[spec(org)], now=MONDAY)
 
     assert refused.value.message_dict == errors
     assert snapshot(cycle) == before
@@ -238,7 +238,7 @@ def test_do_needs_at_least_one_action(org):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_do(actor=org["leader"], cycle=cycle, actions=[], now=MONDAY)
+        cycle_services.cycle_do(actor=org["leader"], cycle_id=cycle.pk, actions=[], now=MONDAY)
 
     assert refused.value.message_dict == {"actions": ["Add at least one action to do."]}
     assert snapshot(cycle) == before
@@ -251,7 +251,7 @@ def test_the_due_date_is_judged_in_the_teams_own_time_zone(org):
 
     with pytest.raises(ValidationError):
         cycle_services.cycle_do(
-            actor=org["leader"], cycle=cycle, now=late_sunday_in_new_york,
+            actor=org["leader"], cycle_id=cycle.pk, now=late_sunday_in_new_york,
             actions=[ActionSpec("Log calls", org["member"], date(2026, 3, 1))],
         )  # fmt: skip
 
@@ -261,13 +261,13 @@ def test_an_action_is_added_only_while_the_cycle_is_in_do(org):
     spec = ActionSpec("Call back the no-answers", org["member"], date(2026, 3, 4))
 
     action = cycle_services.cycle_action_add(
-        actor=org["member"], cycle=doing, action=spec, now=MONDAY
+        actor=org["member"], cycle_id=doing.pk, action=spec, now=MONDAY
     )
 
     assert (action.cycle, action.source) == (doing, Action.Source.CYCLE)
     with pytest.raises(ValidationError) as refused:
         cycle_services.cycle_action_add(
-            actor=org["member"], cycle=checking, action=spec, now=MONDAY
+            actor=org["member"], cycle_id=checking.pk, action=spec, now=MONDAY
         )
     assert refused.value.messages == ["Actions are added in Do; this cycle is in Check."]
     assert Action.objects.count() == 1
@@ -278,7 +278,7 @@ def test_check_needs_the_result(org):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_check(actor=org["leader"], cycle=cycle, check_result="   ")
+        cycle_services.cycle_check(actor=org["leader"], cycle_id=cycle.pk, check_result="   ")
 
     assert refused.value.message_dict == {
         "check_result": ["Say what the results show against the cycle's control points."]
@@ -290,7 +290,7 @@ def test_check_records_the_result(org):
     cycle = new_cycle(org, phase=Phase.DO)
 
     cycle_services.cycle_check(
-        actor=org["member"], cycle=cycle, check_result="  14 minutes on average  "
+        actor=org["member"], cycle_id=cycle.pk, check_result="  14 minutes on average  "
     )
 
     cycle.refresh_from_db()
@@ -312,7 +312,7 @@ def test_adopting_makes_a_new_version_of_the_standard_linked_to_the_cycle(org, t
     issued_from = set(checklist.checks.values_list("item__version__number", flat=True))
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
 
-    version = cycle_services.cycle_adopt(actor=org["leader"], cycle=cycle, items=NEW_ITEMS)
+    version = cycle_services.cycle_adopt(actor=org["leader"], cycle_id=cycle.pk, items=NEW_ITEMS)
 
     cycle.refresh_from_db()
     assert (cycle.phase, cycle.outcome, cycle.closed_at is not None) == (
@@ -339,7 +339,7 @@ def test_adopting_makes_a_new_version_of_the_standard_linked_to_the_cycle(org, t
 
 def test_the_next_checklist_is_issued_from_the_adopted_version(org, team_standard):
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
-    cycle_services.cycle_adopt(actor=org["coordinator"], cycle=cycle, items=NEW_ITEMS)
+    cycle_services.cycle_adopt(actor=org["coordinator"], cycle_id=cycle.pk, items=NEW_ITEMS)
 
     checklist = checklist_services.checklist_issue_today(user=org["leader"], now=MONDAY)
 
@@ -357,7 +357,7 @@ def test_adopting_the_unchanged_items_is_refused(org, team_standard):
     ]
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_adopt(actor=org["leader"], cycle=cycle, items=same)
+        cycle_services.cycle_adopt(actor=org["leader"], cycle_id=cycle.pk, items=same)
 
     assert refused.value.message_dict == {
         "items": [
@@ -371,7 +371,7 @@ def test_adopting_the_unchanged_items_is_refused(org, team_standard):
 def test_a_cycle_without_a_standard_is_adopted_without_a_version(org):
     cycle = new_cycle(org, phase=Phase.ACT)
 
-    assert cycle_services.cycle_adopt(actor=org["vsm"], cycle=cycle, note="Keep it") is None
+    assert cycle_services.cycle_adopt(actor=org["vsm"], cycle_id=cycle.pk, note="Keep it") is None
 
     cycle.refresh_from_db()
     assert (cycle.phase, cycle.outcome, cycle.outcome_note) == (Phase.CLOSED, "adopt", "Keep it")
@@ -383,7 +383,7 @@ def test_adopting_before_act_is_refused_and_writes_nothing(org, team_standard):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_adopt(actor=org["leader"], cycle=cycle, items=NEW_ITEMS)
+        cycle_services.cycle_adopt(actor=org["leader"], cycle_id=cycle.pk, items=NEW_ITEMS)
 
     assert refused.value.messages == ["A cycle in Check moves to Act, not to Closed."]
     assert snapshot(cycle) == before
@@ -394,7 +394,7 @@ def test_a_member_cannot_adopt_and_nothing_is_written(org, team_standard):
     before = snapshot(cycle)
 
     with pytest.raises(PermissionDenied):
-        cycle_services.cycle_adopt(actor=org["member"], cycle=cycle, items=NEW_ITEMS)
+        cycle_services.cycle_adopt(actor=org["member"], cycle_id=cycle.pk, items=NEW_ITEMS)
 
     assert snapshot(cycle) == before
 
@@ -404,12 +404,12 @@ def test_abandoning_needs_a_reason(org):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_close(actor=org["member"], cycle=cycle, outcome=Outcome.ABANDON)
+        cycle_services.cycle_close(actor=org["member"], cycle_id=cycle.pk, outcome=Outcome.ABANDON)
 
     assert refused.value.message_dict == {"note": ["Say why the cycle is abandoned."]}
     assert snapshot(cycle) == before
     cycle_services.cycle_close(
-        actor=org["member"], cycle=cycle, outcome=Outcome.ABANDON, note="The tool was retired"
+        actor=org["member"], cycle_id=cycle.pk, outcome=Outcome.ABANDON, note="The tool was retired"
     )
     cycle.refresh_from_db()
     assert (cycle.phase, cycle.outcome, cycle.outcome_note) == (
@@ -421,7 +421,7 @@ def test_follow_up_closes_the_cycle_and_starts_a_linked_one_in_plan(org, team_st
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard, stage="value")
 
     follow_up = cycle_services.cycle_follow_up(
-        actor=org["member"], cycle=cycle, title="Shorter stand-ups, round two",
+        actor=org["member"], cycle_id=cycle.pk, title="Shorter stand-ups, round two",
         problem="Still 18 minutes", hypothesis="Board prepared the day before", target="15 min",
     )  # fmt: skip
 
@@ -445,7 +445,7 @@ def test_a_follow_up_with_a_bad_plan_writes_nothing(org):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_follow_up(actor=org["member"], cycle=cycle, title="Round two")
+        cycle_services.cycle_follow_up(actor=org["member"], cycle_id=cycle.pk, title="Round two")
 
     assert set(refused.value.message_dict) == {"problem", "hypothesis", "target"}
     assert snapshot(cycle) == before
@@ -474,7 +474,7 @@ def test_an_sdca_cycle_closes_with_the_standard_holding(org, team_standard):
     cycle = new_cycle(org, phase=Phase.ACT, kind=Cycle.Kind.SDCA, standard=team_standard)
 
     cycle_services.cycle_close(
-        actor=org["member"], cycle=cycle, outcome=Outcome.STANDARD_HOLDS, note="Kept 19 of 20 days"
+        actor=org["member"], cycle_id=cycle.pk, outcome=Outcome.STANDARD_HOLDS, note="Kept 19 of 20 days"
     )
 
     cycle.refresh_from_db()
@@ -489,7 +489,7 @@ def test_corrected_needs_the_corrective_action(org, team_standard):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_close(actor=org["leader"], cycle=cycle, outcome=Outcome.CORRECTED)
+        cycle_services.cycle_close(actor=org["leader"], cycle_id=cycle.pk, outcome=Outcome.CORRECTED)
 
     assert refused.value.message_dict == {
         "corrective_action": ["Describe the corrective action taken."]
@@ -497,7 +497,7 @@ def test_corrected_needs_the_corrective_action(org, team_standard):
     assert snapshot(cycle) == before
 
     cycle_services.cycle_close(
-        actor=org["leader"], cycle=cycle, outcome=Outcome.CORRECTED,
+        actor=org["leader"], cycle_id=cycle.pk, outcome=Outcome.CORRECTED,
         corrective_action="Stand-up moved to 09:15 after the call export",
     )  # fmt: skip
     cycle.refresh_from_db()
@@ -524,10 +524,10 @@ def test_each_kind_ends_only_with_its_own_outcomes(org, team_standard, kind, cal
 
     with pytest.raises(ValidationError) as refused:
         if call == "adopt":
-            cycle_services.cycle_adopt(actor=org["leader"], cycle=cycle, items=NEW_ITEMS)
+            cycle_services.cycle_adopt(actor=org["leader"], cycle_id=cycle.pk, items=NEW_ITEMS)
         else:
             cycle_services.cycle_close(
-                actor=org["leader"], cycle=cycle, outcome=call, note="n", corrective_action="c"
+                actor=org["leader"], cycle_id=cycle.pk, outcome=call, note="n", corrective_action="c"
             )
 
     assert refused.value.messages == [message]
@@ -582,7 +582,7 @@ def test_outsiders_cannot_start_a_cycle(org, outsider):
 def test_the_leader_coordinator_and_vsm_adopt(org, team_standard, role):
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
 
-    version = cycle_services.cycle_adopt(actor=org[role], cycle=cycle, items=NEW_ITEMS)
+    version = cycle_services.cycle_adopt(actor=org[role], cycle_id=cycle.pk, items=NEW_ITEMS)
 
     assert version.cycle == cycle
 
@@ -593,7 +593,7 @@ def test_the_vsm_of_another_value_stream_cannot_adopt(org, team_standard):
     before = snapshot(cycle)
 
     with pytest.raises(PermissionDenied):
-        cycle_services.cycle_adopt(actor=other_vsm, cycle=cycle, items=NEW_ITEMS)
+        cycle_services.cycle_adopt(actor=other_vsm, cycle_id=cycle.pk, items=NEW_ITEMS)
 
     assert snapshot(cycle) == before
     assert StandardWorkTemplate.objects.get(pk=team_standard.pk).versions.count() == 1
