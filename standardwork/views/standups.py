@@ -133,6 +133,8 @@ def _standup_change(request, standup_id: int, change, partial: str, success: str
     page = _page(request, standup_id)
     try:
         change(page)
+    except ObjectDoesNotExist:
+        raise Http404("No such stand-up.") from None
     except ValidationError as error:
         message = " ".join(_messages_of(error).values())
         if not request.htmx:
@@ -567,7 +569,8 @@ def _change_action(request, action_id: int, change, success: str):
     return_to = safe_next(request, reverse("standardwork:my_standard_work"))
     try:
         change()
-    except ObjectDoesNotExist:
+    except (ObjectDoesNotExist, ValidationError):
+        # Gone between the lookup and the row lock (the service says "no longer exists").
         raise Http404("No such action.") from None
     if not request.htmx:
         messages.success(request, success.format(title=action.title))
