@@ -201,3 +201,13 @@ def can_correct_measurement(user: User, team: Team) -> bool:
 def can_record_process_change(user: User, team: Team) -> bool:
     """Start a new baseline of a control point where the process changed: its TC or TL."""
     return can_correct_measurement(user, team)
+
+
+# --- issued standard work ---------------------------------------------------------
+
+OWN_CHECKS_ONLY = "You can only change your own standard work."
+
+
+def can_change_check(user: User, check) -> bool:
+    """Tick, undo, miss or answer an item: only its owner (the checklist's)."""
+    return user.is_authenticated and check.checklist.owner_id == user.pk

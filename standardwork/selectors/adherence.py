@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Sum
+from django.utils import timezone
 
+from roles import policy as organisation
 from roles.layers import LAYER_ORDER
 from roles.models import Layer, Team, User
 from roles.selectors import PersonPlace, person_places
@@ -49,10 +51,19 @@ class Tally:
         return self.done + self.missed + self.open
 
     @property
+    def settled(self) -> int:
+        """Items that have fallen due: done or missed (open ones are not counted yet)."""
+        return self.done + self.missed
+
+    @property
     def completion_percent(self) -> int | None:
         """Done out of what has fallen due (items still open in their period are left out)."""
-        settled = self.done + self.missed
-        return round(100 * self.done / settled) if settled else None
+        return round(100 * self.done / self.settled) if self.settled else None
+
+    @property
+    def minutes_per_day(self) -> int | None:
+        """The working minutes of one day, as the shares count them."""
+        return self.working_minutes // self.days if self.days else None
 
     @property
     def planned_share_percent(self) -> int | None:
@@ -231,3 +242,90 @@ def team_people(team: Team) -> list[User]:
 def week_bounds(day: date) -> tuple[date, date]:
     monday = day - timedelta(days=day.isoweekday() - 1)
     return monday, monday + timedelta(days=6)
+
+
+# --- the results pages ---------------------------------------------------------
+
+# How many weeks the person page's trend shows, the chosen week last.
+TREND_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class WeekNav:
+    week_start: date
+    previous_week: date
+    next_week: date | None  # None while the week shown is the current one
+
+    @classmethod
+    def of(cls, week_start: date, today: date) -> "WeekNav":
+        next_week = week_start + timedelta(days=7)
+        return cls(
+            week_start=week_start,
+            previous_week=week_start - timedelta(days=7),
+            next_week=next_week if next_week <= today else None,
+        )
+
+
+@dataclass
+class PersonResults:
+    """The person results page: the chosen week by day, and the trend of the weeks before."""
+
+    person: User
+    report: AdherenceReport
+    row: PersonAdherence
+    week: Tally
+    days: list[tuple[date, Tally]]
+    weeks: list[tuple[date, Tally]]
+    nav: WeekNav
+
+
+@dataclass
+class TeamResults:
+    team: Team
+    report: AdherenceReport
+    nav: WeekNav
+
+
+def visible_person(*, viewer: User, person_id: int) -> User | None:
+    """The person, if `viewer` may see their results (their own, or a layer below)."""
+    return organisation.overseen_people(viewer).filter(pk=person_id).first()
+
+
+def person_results_calendar(person: User) -> tuple[date, dict[int, PersonPlace]]:
+    """The person's today and their places, in one read that the report reuses."""
+    places = person_places(user_ids=[person.pk])
+    place = places.get(person.pk)
+    return calendar.local_date(timezone.now(), place.time_zone if place else "UTC"), places
+
+
+def person_results(
+    *, person: User, week_start: date, today: date, places: dict[int, PersonPlace]
+) -> PersonResults:
+    report = adherence_report(
+        people=[person],
+        start=week_start - timedelta(weeks=TREND_WEEKS - 1),
+        end=week_start + timedelta(days=6),
+        today=today,
+        places=places,
+    )
+    row = report.people[0]
+    days = [(day, tally) for day, tally in row.by_day.items() if day >= week_start]
+    week = Tally(target_percent=row.total.target_percent)
+    for _, tally in days:
+        week.add(tally)
+    return PersonResults(
+        person=person,
+        report=report,
+        row=row,
+        week=week,
+        days=days,
+        weeks=sorted(row.by_week.items()),
+        nav=WeekNav.of(week_start, today),
+    )
+
+
+def team_results(*, team: Team, week_start: date, today: date) -> TeamResults:
+    report = adherence_report(
+        people=team_people(team), start=week_start, end=week_start + timedelta(days=6), today=today
+    )
+    return TeamResults(team=team, report=report, nav=WeekNav.of(week_start, today))

@@ -166,6 +166,16 @@ def my_standard_work(
     )
 
 
+def check_today(check: Check, *, now: datetime | None = None) -> date:
+    """Today in the time zone of the check's checklist, as the tick service decides it."""
+    return calendar.local_date(now or timezone.now(), check.checklist.time_zone)
+
+
+def is_on_todays_page(check: Check, *, today: date) -> bool:
+    """Whether My standard work lists the check today: today's, or carried from earlier."""
+    return check.checklist.date == today or is_carried(check, today=today)
+
+
 def check_row(*, check_id: int) -> Check | None:
     """One check with what its row shows; access is for the caller (and the service) to decide."""
     return (

@@ -10,14 +10,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
+from roles import policy as organisation
 from roles.models import User
 from roles.selectors import PersonPlace, person_places
-from standardwork import calendar
+from standardwork import calendar, policy
 from standardwork.models import (
     Absence,
     Check,
@@ -198,8 +199,7 @@ def check_lock(check_id: int) -> Check:
 
 
 def _require_own_current_check(actor: User, check: Check, now: datetime | None) -> None:
-    if check.checklist.owner_id != actor.pk:
-        raise PermissionDenied("You can only change your own standard work.")
+    organisation.require(policy.can_change_check(actor, check), policy.OWN_CHECKS_ONLY)
     today = calendar.local_date(now or timezone.now(), check.checklist.time_zone)
     if not calendar.same_period(check.item.cadence, check.checklist.date, today):
         raise ValidationError(

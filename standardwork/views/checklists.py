@@ -5,7 +5,8 @@ partial (the row with an out-of-band progress bar); the same forms work as
 plain POSTs and redirect back.
 
 Errors, the same way everywhere:
-- PermissionDenied from a service: 403 with the service's message, nothing written.
+- PermissionDenied (from a service, or `_own_check_or_refuse`) propagates: the
+  project's 403 page shows its message; nothing is written.
 - ValidationError: the message at the row or form (htmx: status 200, so htmx
   swaps it in); without htmx a flash message and a redirect back.
 - CheckGone: "That item no longer exists; reload the page." in place of the
@@ -14,18 +15,18 @@ Errors, the same way everywhere:
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from leanops.base.forms import form_add_service_errors
-from standardwork import calendar
+from roles import policy as organisation
+from standardwork import policy
 from standardwork.forms.checklists import CountermeasureRecordForm, MissForm
 from standardwork.models import Check
 from standardwork.selectors import checklists as selectors
-from standardwork.selectors import standups as standup_selectors
+from standardwork.selectors import followup as followup_selectors
 from standardwork.services import checklists as checklist_services
 from standardwork.services import followup
 from standardwork.services import verification as verification_services
@@ -38,15 +39,6 @@ def _messages_of(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _refused(request, error: PermissionDenied) -> HttpResponse:
-    return render(
-        request,
-        "standardwork/refused.html",
-        {"message": str(error) or "You do not have access to this."},
-        status=403,
-    )
-
-
 # --- my standard work ---------------------------------------------------------
 
 
@@ -56,6 +48,10 @@ def my_standard_work(request):
     """Today's checklist, issued now if the worker has not yet."""
     checklist = checklist_services.checklist_issue_today(user=request.user)
     page = selectors.my_standard_work(user=request.user, checklist=checklist)
+    # ?actions=all lists every open action; anything else, the first few.
+    actions = followup_selectors.open_actions_page(
+        user=request.user, show_all=request.GET.get("actions") == "all"
+    )
     return render(
         request,
         PAGE,
@@ -63,14 +59,15 @@ def my_standard_work(request):
             "page": page,
             "today": page.today,
             "progress": page.progress,
-            "my_actions": standup_selectors.my_actions(user=request.user),
+            "open_actions": actions,
+            "my_actions": actions.actions,
         },
     )
 
 
 def _row(request, check: Check, *, error: str = "", miss_form: MissForm | None = None):
     """The row, and the progress bar out of band, for an htmx request."""
-    today = calendar.local_date(timezone.now(), check.checklist.time_zone)
+    today = selectors.check_today(check)
     context = {
         "check": check,
         "today": today,
@@ -95,8 +92,6 @@ def _change_check(request, check_id: int, change, success: str):
         check = change()
     except checklist_services.CheckGone as error:
         return _gone(request, check_id, str(error))
-    except PermissionDenied as error:
-        return _refused(request, error)
     except ValidationError as error:
         if not request.htmx:
             messages.error(request, _messages_of(error))
@@ -134,9 +129,10 @@ def check_undo(request, check_id: int):
 
 
 def _own_check_or_refuse(request, check_id: int) -> Check | None:
+    """The check's row if it exists; PermissionDenied if it is someone else's."""
     check = selectors.check_row(check_id=check_id)
-    if check is not None and check.checklist.owner_id != request.user.pk:
-        raise PermissionDenied("You can only change your own standard work.")
+    if check is not None:
+        organisation.require(policy.can_change_check(request.user, check), policy.OWN_CHECKS_ONLY)
     return check
 
 
@@ -146,10 +142,7 @@ def check_row(request, check_id: int):
     """The row as it is (the miss form's Cancel); without htmx, the page."""
     if not request.htmx:
         return redirect("standardwork:my_standard_work")
-    try:
-        check = _own_check_or_refuse(request, check_id)
-    except PermissionDenied as error:
-        return _refused(request, error)
+    check = _own_check_or_refuse(request, check_id)
     if check is None:
         return _gone(request, check_id)
     return _row(request, check)
@@ -162,10 +155,7 @@ def check_miss(request, check_id: int):
 
     htmx gets the row with the form in it; without JavaScript it is a page.
     """
-    try:
-        check = _own_check_or_refuse(request, check_id)
-    except PermissionDenied as error:
-        return _refused(request, error)
+    check = _own_check_or_refuse(request, check_id)
     if check is None:
         return _gone(request, check_id)
     form = MissForm(request.POST or None, check_id=check_id)
@@ -180,8 +170,6 @@ def check_miss(request, check_id: int):
             )
         except checklist_services.CheckGone as error:
             return _gone(request, check_id, str(error))
-        except PermissionDenied as error:
-            return _refused(request, error)
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -209,8 +197,6 @@ def check_record_countermeasure(request, check_id: int):
             )
         except checklist_services.CheckGone as gone:
             return _gone(request, check_id, str(gone))
-        except PermissionDenied as refused:
-            return _refused(request, refused)
         except ValidationError as invalid:
             error = _messages_of(invalid)
         else:
@@ -218,7 +204,7 @@ def check_record_countermeasure(request, check_id: int):
                 messages.success(request, f"Countermeasure recorded: {check.item.title}.")
                 return redirect("standardwork:my_standard_work")
             check = selectors.check_row(check_id=check_id)
-            today = calendar.local_date(timezone.now(), check.checklist.time_zone)
+            today = selectors.check_today(check)
             return render(
                 request,
                 f"{PAGE}#countermeasure_recorded",
@@ -226,8 +212,7 @@ def check_record_countermeasure(request, check_id: int):
                     "check": check,
                     "today": today,
                     # The row, if the page lists it, loses its "asked for" flag too.
-                    "row_on_page": check.checklist.date == today
-                    or selectors.is_carried(check, today=today),
+                    "row_on_page": selectors.is_on_todays_page(check, today=today),
                 },
             )
     else:
@@ -235,10 +220,7 @@ def check_record_countermeasure(request, check_id: int):
     if not request.htmx:
         messages.error(request, error)
         return redirect("standardwork:my_standard_work")
-    try:
-        check = _own_check_or_refuse(request, check_id)
-    except PermissionDenied as refused:
-        return _refused(request, refused)
+    check = _own_check_or_refuse(request, check_id)
     if check is None:
         return _gone(request, check_id)
     return render(
@@ -247,7 +229,7 @@ def check_record_countermeasure(request, check_id: int):
         {
             "check": check,
             "countermeasure_error": error,
-            "countermeasure_text": request.POST.get("countermeasure", ""),
+            "countermeasure_text": form["countermeasure"].value() or "",
         },
     )
 

@@ -12,7 +12,15 @@ import pytest
 from django.utils import timezone
 
 from roles.models import Layer
-from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice, TemplateItem
+from standardwork.models import (
+    Action,
+    Check,
+    CheckEvent,
+    Checklist,
+    MissReason,
+    Notice,
+    TemplateItem,
+)
 from standardwork.services import checklists as checklist_services
 from tests.standardwork import checklist_org
 from tests.standardwork.checklist_org import (
@@ -372,6 +380,45 @@ def test_notice_can_be_marked_read(client, org):
 
 
 # --- the verification board ---------------------------------------------------
+
+
+def _open_actions(org, count: int) -> list[Action]:
+    today = timezone.now().date()
+    return Action.objects.bulk_create(
+        Action(
+            team=org.team,
+            owner=org.leader,
+            title=f"Action {n:03}",
+            due_date=today + timedelta(days=n),
+        )
+        for n in range(count)
+    )
+
+
+def test_my_standard_work_lists_the_first_ten_open_actions_and_links_to_all(client, org):
+    actions = _open_actions(org, 25)
+    client.force_login(org.leader)
+
+    first = client.get(url("my_standard_work"))
+    every = client.get(url("my_standard_work"), {"actions": "all"})
+
+    assert [a.pk for a in first.context["my_actions"]] == [a.pk for a in actions[:10]]
+    page = first.content.decode()
+    assert "Showing the 10 due soonest of 25 open actions." in page
+    assert 'href="?actions=all#my-actions">Show all 25</a>' in page
+    assert "Action 010" not in page
+    assert [a.pk for a in every.context["my_actions"]] == [a.pk for a in actions]
+    assert "Show all" not in every.content.decode()
+
+
+def test_ten_open_actions_or_fewer_need_no_link_to_all(client, org):
+    _open_actions(org, 10)
+    client.force_login(org.leader)
+
+    response = client.get(url("my_standard_work"))
+
+    assert len(response.context["my_actions"]) == 10
+    assert "Show all" not in response.content.decode()
 
 
 # --- query counts -------------------------------------------------------------
