@@ -227,7 +227,9 @@ def test_do_refuses_a_bad_action_and_writes_nothing(org, spec, errors):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_do(actor=org["leader"], cycle_id=cycle.pk, actions=[spec(org)], now=MONDAY)
+        cycle_services.cycle_do(
+            actor=org["leader"], cycle_id=cycle.pk, actions=[spec(org)], now=MONDAY
+        )
 
     assert refused.value.message_dict == errors
     assert snapshot(cycle) == before
@@ -474,7 +476,10 @@ def test_an_sdca_cycle_closes_with_the_standard_holding(org, team_standard):
     cycle = new_cycle(org, phase=Phase.ACT, kind=Cycle.Kind.SDCA, standard=team_standard)
 
     cycle_services.cycle_close(
-        actor=org["member"], cycle_id=cycle.pk, outcome=Outcome.STANDARD_HOLDS, note="Kept 19 of 20 days"
+        actor=org["member"],
+        cycle_id=cycle.pk,
+        outcome=Outcome.STANDARD_HOLDS,
+        note="Kept 19 of 20 days",
     )
 
     cycle.refresh_from_db()
@@ -489,7 +494,9 @@ def test_corrected_needs_the_corrective_action(org, team_standard):
     before = snapshot(cycle)
 
     with pytest.raises(ValidationError) as refused:
-        cycle_services.cycle_close(actor=org["leader"], cycle_id=cycle.pk, outcome=Outcome.CORRECTED)
+        cycle_services.cycle_close(
+            actor=org["leader"], cycle_id=cycle.pk, outcome=Outcome.CORRECTED
+        )
 
     assert refused.value.message_dict == {
         "corrective_action": ["Describe the corrective action taken."]
@@ -527,7 +534,11 @@ def test_each_kind_ends_only_with_its_own_outcomes(org, team_standard, kind, cal
             cycle_services.cycle_adopt(actor=org["leader"], cycle_id=cycle.pk, items=NEW_ITEMS)
         else:
             cycle_services.cycle_close(
-                actor=org["leader"], cycle_id=cycle.pk, outcome=call, note="n", corrective_action="c"
+                actor=org["leader"],
+                cycle_id=cycle.pk,
+                outcome=call,
+                note="n",
+                corrective_action="c",
             )
 
     assert refused.value.messages == [message]
