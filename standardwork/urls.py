@@ -34,6 +34,11 @@ checklist_patterns = [
         name="check_request_countermeasure",
     ),
     path(
+        "verify/checks/<int:check_id>/history/",
+        verification_views.check_history,
+        name="check_history",
+    ),
+    path(
         "checklists/<int:checklist_id>/",
         verification_views.checklist_detail,
         name="checklist_detail",

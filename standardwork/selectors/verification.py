@@ -1,21 +1,353 @@
-"""Reads for layered verification: the verification board, one row per person
-of the layer below, red and green (kamishibai), and one person's row.
+"""Reads for layered verification (kamishibai).
 
-Each read answers in a fixed number of queries, however much history the
-people have.
+The board is a week grid: the layer below the verifier, one row per person,
+grouped by team, one column per working day; each cell red, green or open
+with its item count. A red item stays red, and reddens every later cell of its
+owner, until its countermeasure is recorded. A click on a cell opens the
+one-day list of that person (`board_row`), which shows each item, its last
+few events and what changed after the day was confirmed.
+
+Each read answers in a fixed number of queries, however many teams and however
+much history the people have: the week's checks come in one query, the reds
+before the week as one count per person.
 """
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
 
 from roles import policy as organisation
 from roles.layers import layer_of, layer_rank
-from roles.models import Layer, Membership, User, ValueStream
-from standardwork import policy
-from standardwork.models import Check, CheckEvent, Checklist
+from roles.models import Layer, Membership, Team, User, ValueStream
+from standardwork import calendar, policy
+from standardwork.models import Absence, Check, CheckEvent, Checklist
 from standardwork.selectors.checklists import Progress
+
+# How many events of an item the one-day list shows; the rest are a link away.
+RECENT_EVENTS = 3
+# How many of a person's reds from earlier days the one-day list names.
+CARRIED_SHOWN = 5
+MONDAY_TO_FRIDAY = (1, 2, 3, 4, 5)
+
+# Kamishibai red: a miss without a recorded countermeasure, or a countermeasure asked for.
+RED = Q(verification=Check.Verification.COUNTERMEASURE_REQUESTED) | (
+    Q(status=Check.Status.MISSED) & ~Q(verification=Check.Verification.COUNTERMEASURE_RECORDED)
+)
+# What the owner does to an item; done after the day was confirmed, it is a change to look at.
+OWNER_CHANGES = (CheckEvent.Kind.TICK, CheckEvent.Kind.UNDO, CheckEvent.Kind.MISS)
+
+
+# --- what changed after confirmation, and misses later done (#11) ----------------
+
+
+def changed_after_confirmation() -> Exists:
+    """For a Check queryset: the owner ticked, undid or missed it after its day was confirmed."""
+    return Exists(
+        CheckEvent.objects.filter(
+            check_item=OuterRef("pk"),
+            kind__in=OWNER_CHANGES,
+            at__gt=OuterRef("checklist__verified_at"),
+        )
+    )
+
+
+def last_miss_text() -> Subquery:
+    """For a Check queryset: the text of its last miss ("Reason: note"), or None if never missed.
+
+    A miss that is undone and then ticked clears the check's reason fields;
+    the miss event keeps them.
+    """
+    return Subquery(
+        CheckEvent.objects.filter(check_item=OuterRef("pk"), kind=CheckEvent.Kind.MISS)
+        .order_by("-at", "-pk")
+        .values("text")[:1]
+    )
+
+
+def with_miss_history(checks: QuerySet[Check]) -> QuerySet[Check]:
+    """`checks` annotated with `last_miss` (text of the last miss event, or None).
+
+    A check with status DONE and a `last_miss` is "done after a miss"; the
+    Pareto counts its reason with `miss_reason_label(check.last_miss)`.
+    """
+    return checks.annotate(last_miss=last_miss_text())
+
+
+def miss_reason_label(miss_text: str, known_labels: list[str] = ()) -> str:
+    """The reason part of a miss event's text ("Reason: note").
+
+    A label from the list (`known_labels`) is matched whole, so a list label
+    with ": " in it stays one reason; a typed reason ends at the first ": ".
+    """
+    for label in known_labels:
+        if miss_text.startswith(f"{label}: "):
+            return label
+    return miss_text.partition(": ")[0]
+
+
+# --- the week grid ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One person on one day: their checklist's items, red, green or open."""
+
+    day: date
+    done: int = 0
+    green: int = 0
+    red: int = 0
+    total: int = 0
+    carried: int = 0  # red items of earlier days, still without a countermeasure
+    confirmed: bool = False
+    changed: bool = False  # ticked, undone or missed after the day was confirmed
+    absent: bool = False
+    future: bool = False
+
+    @property
+    def state(self) -> str:
+        """ "red", "green", "open", or "none" (no checklist: not a working day, leave, not yet)."""
+        if not self.total:
+            return "none"
+        if self.red or self.carried:
+            return "red"
+        return "green" if self.green == self.total else "open"
+
+    @property
+    def summary(self) -> str:
+        """The cell in words, for its tooltip and screen readers."""
+        if not self.total:
+            if self.absent:
+                return "On leave"
+            return "Not yet" if self.future else "No checklist"
+        parts = [f"{self.done} of {self.total} done"]
+        if self.red:
+            parts.append(f"{self.red} red")
+        if self.carried:
+            parts.append(f"{self.carried} red from earlier days")
+        if self.confirmed:
+            parts.append("changed after confirmation" if self.changed else "confirmed")
+        return ", ".join(parts)
+
+
+@dataclass
+class GridRow:
+    person: User
+    layer: Layer | None
+    cells: list[GridCell] = field(default_factory=list)
+
+    @property
+    def layer_short(self) -> str:
+        return (self.layer or "").upper()
+
+
+@dataclass
+class TeamGroup:
+    team_id: int | None
+    name: str
+    rows: list[GridRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BoardScope:
+    """The teams a verifier's board spans, and the verifier's today (their first team's)."""
+
+    teams: list[Team]
+    today: date
+
+    @property
+    def team_choices(self) -> list[tuple[int, str]]:
+        return [(team.pk, team.name) for team in self.teams]
+
+
+@dataclass
+class VerificationWeek:
+    monday: date
+    days: list[date]
+    today: date
+    groups: list[TeamGroup]
+    team_id: int | None
+
+    @property
+    def previous_week(self) -> date:
+        return self.monday - timedelta(days=7)
+
+    @property
+    def next_week(self) -> date:
+        return self.monday + timedelta(days=7)
+
+    @property
+    def is_current_week(self) -> bool:
+        return self.monday <= self.today < self.next_week
+
+    @property
+    def people(self) -> int:
+        return sum(len(group.rows) for group in self.groups)
+
+
+def board_scope(*, verifier: User, now: datetime | None = None) -> BoardScope:
+    """The teams the verifier coordinates or whose value stream they manage, in one query."""
+    teams = Team.objects.only("pk", "name", "time_zone", "working_days", "coordinator_id")
+    if not verifier.is_superuser:
+        teams = teams.filter(Q(coordinator=verifier) | Q(value_streams__vsm=verifier)).distinct()
+    teams = list(teams.order_by("name"))
+    own = [team for team in teams if team.coordinator_id == verifier.pk] or teams
+    zone = own[0].time_zone if own else "UTC"
+    return BoardScope(teams=teams, today=calendar.local_date(now or timezone.now(), zone))
+
+
+def _people_with_places(people: QuerySet[User]) -> QuerySet[User]:
+    """People with their teams and what makes their layer, in three queries."""
+    return people.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.select_related("team").order_by("team__name"),
+            to_attr="board_memberships",
+        ),
+        Prefetch("coordinated_teams", queryset=Team.objects.order_by("name")),
+    ).annotate(board_manages_a_value_stream=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))))
+
+
+def _layer(person: User) -> Layer | None:
+    return layer_of(
+        memberships=[(m.role, m.team.kind) for m in person.board_memberships],
+        coordinates_a_team=bool(person.coordinated_teams.all()),
+        manages_a_value_stream=person.board_manages_a_value_stream,
+    )
+
+
+def _home_team(person: User, scope_ids: set[int]) -> Team | None:
+    """The team a person's row sits under: one of the board's teams they coordinate or belong to."""
+    teams = [*person.coordinated_teams.all(), *(m.team for m in person.board_memberships)]
+    for team in teams:
+        if team.pk in scope_ids:
+            return team
+    return teams[0] if teams else None
+
+
+def _week_days(monday: date, teams: list[Team], checklist_days: set[date]) -> list[date]:
+    """The teams' working days of the week, and any other day someone has a checklist."""
+    weekdays = {day for team in teams for day in (team.working_days or ())}
+    weekdays |= {day.isoweekday() for day in checklist_days}
+    return [monday + timedelta(days=n - 1) for n in sorted(weekdays or MONDAY_TO_FRIDAY)]
+
+
+def verification_week(
+    *,
+    verifier: User,
+    scope: BoardScope,
+    monday: date,
+    team_id: int | None = None,
+    person_id: int | None = None,
+    now: datetime | None = None,
+) -> VerificationWeek:
+    """The week grid of the layer below `verifier`, in six queries whatever the history.
+
+    `scope` is board_scope(verifier); `team_id`, one of its teams, narrows the
+    grid to the people whose row sits under that team; `person_id` to one row.
+    """
+    now = now or timezone.now()
+    scope_ids = {team.pk for team in scope.teams}
+    sunday = monday + timedelta(days=6)
+    people = policy.verifiable_people(verifier)
+    if person_id is not None:
+        people = people.filter(pk=person_id)
+    placed = []
+    for person in _people_with_places(people):
+        home = _home_team(person, scope_ids)
+        if team_id is None or (home is not None and home.pk == team_id):
+            placed.append((person, home))
+    ids = [person.pk for person, _ in placed]
+
+    week_checks = (
+        Check.objects.filter(checklist__owner_id__in=ids, checklist__date__range=(monday, sunday))
+        .annotate(changed=changed_after_confirmation())
+        .values_list(
+            "checklist__owner_id",
+            "checklist__date",
+            "status",
+            "verification",
+            "checklist__verified_at",
+            "changed",
+        )
+    )
+    cells: dict[tuple[int, date], dict] = {}
+    for owner_id, day, status, verification, verified_at, changed in week_checks:
+        cell = cells.setdefault(
+            (owner_id, day),
+            {"done": 0, "green": 0, "red": 0, "total": 0, "confirmed": verified_at is not None},
+        )
+        cell["total"] += 1
+        cell["changed"] = cell.get("changed", False) or changed
+        check = Check(status=status, verification=verification)
+        cell["done"] += status == Check.Status.DONE
+        cell["red"] += check.is_red
+        cell["green"] += check.is_green
+    reds_before = dict(
+        Check.objects.filter(RED, checklist__owner_id__in=ids, checklist__date__lt=monday)
+        .values("checklist__owner_id")
+        .annotate(reds=Count("pk"))
+        .order_by()
+        .values_list("checklist__owner_id", "reds")
+    )
+    absences: dict[int, list[tuple[date, date]]] = {}
+    for person_id, start, end in Absence.objects.filter(
+        person_id__in=ids, start_date__lte=sunday, end_date__gte=monday
+    ).values_list("person_id", "start_date", "end_date"):
+        absences.setdefault(person_id, []).append((start, end))
+
+    shown_teams = [team for team in scope.teams if team_id is None or team.pk == team_id]
+    days = _week_days(monday, shown_teams, {day for _, day in cells})
+    groups: dict[int | None, TeamGroup] = {}
+    for person, home in placed:
+        today = calendar.local_date(now, home.time_zone) if home else scope.today
+        carried = reds_before.get(person.pk, 0)
+        row = GridRow(person=person, layer=_layer(person))
+        for day in days:
+            counts = cells.get((person.pk, day))
+            if counts is None:
+                row.cells.append(
+                    GridCell(
+                        day=day,
+                        future=day > today,
+                        absent=any(s <= day <= e for s, e in absences.get(person.pk, ())),
+                    )
+                )
+                continue
+            row.cells.append(GridCell(day=day, carried=carried, future=day > today, **counts))
+            carried += counts["red"]
+        key = home.pk if home else None
+        group = groups.setdefault(
+            key, TeamGroup(team_id=key, name=home.name if home else "No team")
+        )
+        group.rows.append(row)
+    for group in groups.values():
+        # Coordinators (and anyone above) first, then the team's leader, then its members.
+        group.rows.sort(key=lambda r: (layer_rank(r.layer), r.person.display_name.lower()))
+    return VerificationWeek(
+        monday=monday,
+        days=days,
+        today=scope.today,
+        groups=sorted(groups.values(), key=lambda g: (g.team_id is None, g.name.lower())),
+        team_id=team_id,
+    )
+
+
+# --- one person's day: the drill-down ---------------------------------------------
 
 
 @dataclass
@@ -27,6 +359,8 @@ class BoardRow:
     teams: list[str]
     checklist: Checklist | None
     checks: list[Check]
+    carried: list[Check] = field(default_factory=list)
+    carried_total: int = 0
 
     @property
     def progress(self) -> Progress:
@@ -36,6 +370,10 @@ class BoardRow:
     def red(self) -> int:
         return sum(check.is_red for check in self.checks)
 
+    @property
+    def changed_after_confirmation(self) -> int:
+        return sum(check.changed for check in self.checks)
+
 
 def board_colour(check: Check) -> str:
     """Kamishibai: red until a countermeasure is recorded, green when done, else grey."""
@@ -44,48 +382,86 @@ def board_colour(check: Check) -> str:
     return "green" if check.is_green else "grey"
 
 
-def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
-    """Rows for `people` on `day`, in six queries whatever their history."""
-    checks = Check.objects.select_related("item", "miss_reason", "verified_by").prefetch_related(
-        Prefetch("events", queryset=CheckEvent.objects.select_related("actor").order_by("at", "pk"))
+def _day_checks() -> QuerySet[Check]:
+    """Checks with what the one-day list shows: the last few events, the count of all of them."""
+    event_count = (
+        CheckEvent.objects.filter(check_item=OuterRef("pk"))
+        .order_by()
+        .values("check_item")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    people = people.prefetch_related(
-        Prefetch(
-            "checklists",
-            queryset=Checklist.objects.filter(date=day)
-            .select_related("verified_by")
-            .prefetch_related(Prefetch("checks", queryset=checks.order_by("position", "pk"))),
-            to_attr="board_checklists",
-        ),
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.select_related("team").order_by("team__name"),
-            to_attr="board_memberships",
-        ),
-        "coordinated_teams",
-    ).annotate(board_manages_a_value_stream=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))))
+    recent = CheckEvent.objects.select_related("actor").order_by("-at", "-pk")[:RECENT_EVENTS]
+    return (
+        with_miss_history(Check.objects.select_related("item", "miss_reason", "verified_by"))
+        .annotate(
+            changed=changed_after_confirmation(),
+            event_count=Coalesce(Subquery(event_count, output_field=IntegerField()), Value(0)),
+        )
+        .prefetch_related(Prefetch("events", queryset=recent, to_attr="recent_events"))
+        .order_by("position", "pk")
+    )
+
+
+def _carried_reds(people_ids: list[int], day: date) -> tuple[dict[int, list[Check]], dict]:
+    """Each person's reds from before `day`: the latest few, and how many (two queries)."""
+    earlier = Check.objects.filter(RED, checklist__owner_id__in=people_ids, checklist__date__lt=day)
+    latest: dict[int, list[Check]] = {}
+    for check in (
+        earlier.select_related("item", "checklist")
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("checklist__owner_id"),
+                order_by=[F("checklist__date").desc(), F("position").asc(), F("pk").asc()],
+            )
+        )
+        .filter(rank__lte=CARRIED_SHOWN)
+        .order_by("checklist__owner_id", "-checklist__date", "position", "pk")
+    ):
+        latest.setdefault(check.checklist.owner_id, []).append(check)
+    totals = dict(
+        earlier.values("checklist__owner_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("checklist__owner_id", "n")
+    )
+    return latest, totals
+
+
+def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
+    """Rows for `people` on `day`, in nine queries whatever their history."""
+    people = list(
+        _people_with_places(people).prefetch_related(
+            Prefetch(
+                "checklists",
+                queryset=Checklist.objects.filter(date=day)
+                .select_related("verified_by")
+                .prefetch_related(Prefetch("checks", queryset=_day_checks())),
+                to_attr="board_checklists",
+            )
+        )
+    )
+    carried, carried_totals = _carried_reds([person.pk for person in people], day)
     rows = []
     for person in people:
-        coordinated = sorted(team.name for team in person.coordinated_teams.all())
-        memberships = person.board_memberships
-        layer = layer_of(
-            memberships=[(m.role, m.team.kind) for m in memberships],
-            coordinates_a_team=bool(coordinated),
-            manages_a_value_stream=person.board_manages_a_value_stream,
-        )
+        coordinated = [team.name for team in person.coordinated_teams.all()]
         checklist = person.board_checklists[0] if person.board_checklists else None
         checks = list(checklist.checks.all()) if checklist is not None else []
         if not checks:
             checklist = None  # an empty checklist only records that nothing was due
         for check in checks:
             check.colour = board_colour(check)
+            check.done_after_a_miss = check.status == Check.Status.DONE and bool(check.last_miss)
         rows.append(
             BoardRow(
                 person=person,
-                layer=layer,
-                teams=coordinated or [m.team.name for m in memberships],
+                layer=_layer(person),
+                teams=coordinated or [m.team.name for m in person.board_memberships],
                 checklist=checklist,
                 checks=checks,
+                carried=carried.get(person.pk, []),
+                carried_total=carried_totals.get(person.pk, 0),
             )
         )
     # Coordinators (and anyone above) first; then each team's leader and its members together.
@@ -100,9 +476,20 @@ def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
     return rows
 
 
-def verification_board(*, verifier: User, day: date) -> list[BoardRow]:
-    """The layer below `verifier` (roles.policy.verifiable_people) on `day`."""
-    return _board_people(policy.verifiable_people(verifier), day)
+def verification_board(
+    *, verifier: User, day: date, team_id: int | None = None, person_id: int | None = None
+) -> list[BoardRow]:
+    """The layer below `verifier` (standardwork.policy.verifiable_people) on `day`.
+
+    `team_id` keeps the people of one team (its members and leader, or its
+    coordinator); `person_id` keeps one person.
+    """
+    people = policy.verifiable_people(verifier)
+    if team_id is not None:
+        people = people.filter(Q(memberships__team_id=team_id) | Q(coordinated_teams=team_id))
+    if person_id is not None:
+        people = people.filter(pk=person_id)
+    return _board_people(people.distinct(), day)
 
 
 def board_row(*, viewer: User, person_id: int, day: date) -> BoardRow | None:
@@ -115,3 +502,22 @@ def board_row(*, viewer: User, person_id: int, day: date) -> BoardRow | None:
 def checklist_with_owner(*, checklist_id: int) -> Checklist | None:
     """A checklist and its owner; whether the viewer may see it is the view's to ask."""
     return Checklist.objects.select_related("owner").filter(pk=checklist_id).first()
+
+
+@dataclass
+class CheckHistory:
+    check: Check
+    events: list[CheckEvent]
+
+
+def check_history(*, viewer: User, check_id: int) -> CheckHistory | None:
+    """Every event of one item, oldest first, if `viewer` may see its owner's standard work."""
+    check = (
+        Check.objects.select_related("item", "checklist__owner")
+        .filter(pk=check_id, checklist__owner__in=organisation.overseen_people(viewer))
+        .first()
+    )
+    if check is None:
+        return None
+    events = list(check.events.select_related("actor").order_by("at", "pk"))
+    return CheckHistory(check=check, events=events)

@@ -9,17 +9,28 @@ from roles import policy as organisation
 from roles.models import User
 from standardwork import policy
 from standardwork.models import Check, CheckEvent, Checklist, Notice
+from standardwork.selectors import verification as verification_selectors
 from standardwork.services import followup
 from standardwork.services.checklists import check_event_add, check_lock
 
 
 @transaction.atomic
 def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
-    """The layer above confirms a person's day: every unverified item is confirmed."""
+    """The layer above confirms a person's day: every unverified item is confirmed.
+
+    Confirming again after the owner changed items (the board marks them
+    "changed after confirmation") confirms those changes: each changed item
+    gets a new confirm event, and the mark goes.
+    """
     checklist = Checklist.objects.select_for_update().select_related("owner").get(pk=checklist_id)
     organisation.require(
         policy.can_verify(actor, checklist.owner),
         "You verify only the standard work of the layer below you.",
+    )
+    reconfirmed = list(
+        checklist.checks.exclude(verification=Check.Verification.NONE)
+        .annotate(changed=verification_selectors.changed_after_confirmation())
+        .filter(changed=True)
     )
     checklist.verified_by = actor
     checklist.verified_at = timezone.now()
@@ -32,7 +43,7 @@ def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
     CheckEvent.objects.bulk_create(
         [
             CheckEvent(check_item=check, actor=actor, kind=CheckEvent.Kind.CONFIRM)
-            for check in checks
+            for check in [*checks, *reconfirmed]
         ]
     )
     return checklist

@@ -1,9 +1,12 @@
-"""The verification board: the layer below, one row per person, red and green
-(kamishibai), for one day; confirming a day and asking for a countermeasure.
+"""The verification board (kamishibai): the layer below, a week grid of people by
+working days, each cell red, green or open; a click opens that person's day,
+where the layer above confirms it or asks for a countermeasure.
 
-An htmx request gets one person's card (`verify_board.html#person`); the same
-forms work as plain POSTs and redirect back to the board. Refusals propagate
-as PermissionDenied.
+`/verify/` is the week grid (`?week=`, `?team=`); `/verify/?date=…` the one-day
+list of everyone, `/verify/?date=…&person=…` one person's day (an htmx request
+gets it as the grid's panel). The confirm and ask forms work as plain POSTs
+and redirect back; from the panel they also refresh the person's grid row.
+Refusals propagate as PermissionDenied.
 """
 
 from datetime import date
@@ -12,16 +15,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
-from leanops.base.http import parse_date_param
+from leanops.base.http import parse_week_param
 from roles import policy as organisation
 from standardwork import policy
-from standardwork.forms.verification import CountermeasureRequestForm
+from standardwork.forms.verification import BoardDayForm, BoardWeekForm, CountermeasureRequestForm
 from standardwork.models import Checklist
 from standardwork.selectors import checklists as checklist_selectors
 from standardwork.selectors import verification as verification_selectors
@@ -29,8 +33,10 @@ from standardwork.services import checklists as checklist_services
 from standardwork.services import verification as verification_services
 
 BOARD = "standardwork/verify_board.html"
+DAY = "standardwork/verify_day.html"
 GONE = "That item no longer exists; reload the page."
 CHECKLIST_GONE = "That checklist no longer exists; reload the page."
+NOT_ON_BOARD = "That person is not on your verification board."
 
 
 def _messages_of(error: ValidationError) -> str:
@@ -44,28 +50,47 @@ def _board_url(day: date) -> str:
 @require_GET
 @login_required
 def verify_board(request):
-    """The layer below, one row per person, red and green, for one day."""
-    days = checklist_selectors.person_calendar(request.user)
-    today, date_error = days.today, ""
-    try:
-        day = parse_date_param(request.GET.get("date"), default=today)
-    except ValidationError as error:
-        day, date_error = today, _messages_of(error)
-    rows = verification_selectors.verification_board(verifier=request.user, day=day)
+    """The week grid; with `?date=` the one-day list (of one `person`, the grid's drill-down)."""
+    if "date" in request.GET or "person" in request.GET:
+        return _verify_day(request)
+    scope = verification_selectors.board_scope(verifier=request.user)
+    form = BoardWeekForm(request.GET, today=scope.today, team_choices=scope.team_choices)
+    form.is_valid()
+    week = verification_selectors.verification_week(
+        verifier=request.user, scope=scope, monday=form.monday(), team_id=form.team_id()
+    )
     return render(
         request,
         BOARD,
-        {
-            "rows": rows,
-            "without_checklist": [row for row in rows if row.checklist is None],
-            "day": day,
-            "today": today,
-            "previous_day": days.working_day_before(day),
-            "next_day": days.working_day_after(day),
-            "date_error": date_error,
-            "can_verify": True,
-        },
+        {"week": week, "teams": scope.team_choices, "problems": form.problems()},
     )
+
+
+def _verify_day(request):
+    days = checklist_selectors.person_calendar(request.user)
+    form = BoardDayForm(request.GET, today=days.today)
+    form.is_valid()
+    day, person_id = form.day(), form.person_id()
+    rows = verification_selectors.verification_board(
+        verifier=request.user, day=day, person_id=person_id
+    )
+    if person_id is not None and not rows:
+        raise Http404(NOT_ON_BOARD)
+    context = {
+        "rows": rows,
+        "without_checklist": [row for row in rows if row.checklist is None],
+        "day": day,
+        "today": days.today,
+        "previous_day": days.working_day_before(day),
+        "next_day": days.working_day_after(day),
+        "date_error": form.problems(),
+        "person_id": person_id,
+        "week_monday": parse_week_param("", default=day),
+        "can_verify": True,
+    }
+    if request.htmx and person_id is not None:
+        return render(request, f"{BOARD}#day_panel", {"row": rows[0], "in_grid": True, **context})
+    return render(request, DAY, context)
 
 
 def _board_gone(request, message: str):
@@ -77,14 +102,33 @@ def _board_gone(request, message: str):
 
 
 def _person_card(request, *, person_id: int, day: date, **extra):
+    """The person's card after a change; from the grid's panel, their grid row too (out of band)."""
     row = verification_selectors.board_row(viewer=request.user, person_id=person_id, day=day)
     if row is None:
         raise PermissionDenied("You verify only the standard work of the layer below you.")
-    return render(
-        request,
-        f"{BOARD}#person",
-        {"row": row, "can_verify": policy.can_verify(request.user, row.person), **extra},
+    in_grid = request.POST.get("in_grid") == "1"
+    context = {
+        "row": row,
+        "day": day,
+        "in_grid": in_grid,
+        "can_verify": policy.can_verify(request.user, row.person),
+        **extra,
+    }
+    card = render_to_string(f"{BOARD}#person", context, request=request)
+    if not in_grid:
+        return HttpResponse(card)
+    scope = verification_selectors.board_scope(verifier=request.user)
+    week = verification_selectors.verification_week(
+        verifier=request.user,
+        scope=scope,
+        monday=parse_week_param("", default=day),
+        person_id=person_id,
     )
+    grid_rows = [grid_row for group in week.groups for grid_row in group.rows]
+    if not grid_rows:
+        return HttpResponse(card)
+    row_html = render_to_string(f"{BOARD}#row", {"row": grid_rows[0], "oob": True}, request=request)
+    return HttpResponse(f"{card}<template>{row_html}</template>")
 
 
 @require_GET
@@ -110,6 +154,16 @@ def checklist_detail(request, checklist_id: int):
             "can_verify": policy.can_verify(request.user, checklist.owner),
         },
     )
+
+
+@require_GET
+@login_required
+def check_history(request, check_id: int):
+    """Every event of one item, for its owner and the layers above them."""
+    history = verification_selectors.check_history(viewer=request.user, check_id=check_id)
+    if history is None:
+        raise Http404(GONE)
+    return render(request, "standardwork/verify_history.html", {"history": history})
 
 
 @require_POST
@@ -159,6 +213,6 @@ def check_request_countermeasure(request, check_id: int):
         extra = {
             "ask_check_id": check_id,
             "ask_error": error,
-            "ask_text": request.POST.get("comment", ""),
+            "ask_text": form.data.get("comment", ""),
         }
     return _person_card(request, person_id=owner_id, day=day, **extra)

@@ -33,9 +33,15 @@ checklist_org = checklist_org.checklist_org
 
 
 def board_people(client) -> list[str]:
+    """Who the week grid shows, team by team."""
     response = client.get(url("verify_board"))
     assert response.status_code == 200
-    return [row.person.username for row in response.context["rows"]]
+    return [row.person.username for group in response.context["week"].groups for row in group.rows]
+
+
+def today_list(client, **params):
+    """The one-day list (the grid's drill-down) of today."""
+    return client.get(url("verify_board"), {"date": timezone.now().date().isoformat(), **params})
 
 
 def test_coordinator_sees_only_the_people_of_their_own_teams(client, org):
@@ -47,17 +53,19 @@ def test_coordinator_sees_only_the_people_of_their_own_teams(client, org):
 def test_vsm_sees_coordinators_and_team_leaders_of_their_value_stream_only(client, org):
     client.force_login(org.vsm)
 
-    assert board_people(client) == ["tc1", "tc2", "leader1", "leader2"]
+    assert board_people(client) == ["tc1", "leader1", "tc2", "leader2"]
 
 
 def test_person_without_a_layer_below_gets_an_empty_board_not_a_refusal(client, org):
     client.force_login(org.member)
 
     response = client.get(url("verify_board"))
+    day = today_list(client)
 
     assert response.status_code == 200
-    assert response.context["rows"] == []
+    assert response.context["week"].groups == []
     assert "Nobody to verify" in response.content.decode()
+    assert (day.status_code, day.context["rows"]) == (200, [])
 
 
 def test_board_shows_each_item_red_green_or_grey_with_the_reason_of_a_miss(client, org):
@@ -71,7 +79,7 @@ def test_board_shows_each_item_red_green_or_grey_with_the_reason_of_a_miss(clien
     )
     client.force_login(org.coordinator)
 
-    response = client.get(url("verify_board"))
+    response = today_list(client)
 
     content = response.content.decode()
     row = response.context["rows"][0]
@@ -240,7 +248,7 @@ def test_asking_for_a_countermeasure_without_a_comment_is_refused(client, org):
 
 
 def board_colour(client, check: Check) -> str:
-    response = client.get(url("verify_board"))
+    response = today_list(client)
     (row,) = [row for row in response.context["rows"] if row.person.pk == check.checklist.owner_id]
     return {c.pk: c.colour for c in row.checks}[check.pk]
 
@@ -330,7 +338,7 @@ def test_every_change_is_kept_in_the_history_with_actor_and_kind(client, org):
         ("tc1", "request", "Plan B?"),
         ("leader1", "record", "Do it at 2pm"),
     ]  # the day's confirm skips an item already answered
-    board = coordinator.get(url("verify_board")).content.decode()
+    board = today_list(coordinator).content.decode()
     assert "History (5)" in board
     assert "Countermeasure asked for by Sofia Marchetti" in board
 
@@ -350,11 +358,12 @@ def test_verification_board_queries_do_not_grow_with_a_year_of_history(
     for person in (org.leader, org.member):
         checklist_services.checklist_issue_today(user=person)
     client.force_login(org.coordinator)
-    one_day = queries_of(client, "get", url("verify_board"))
+    today = url("verify_board") + f"?date={timezone.now().date().isoformat()}"
+    one_day = queries_of(client, "get", today)
 
     add_history(org)
     with django_assert_max_num_queries(BOARD_MAX):
-        response = client.get(url("verify_board"))
+        response = client.get(today)
 
     assert [len(row.checks) for row in response.context["rows"]] == [4, 1]
-    assert queries_of(client, "get", url("verify_board")) == one_day
+    assert queries_of(client, "get", today) == one_day
