@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from leanops.views import healthz
+from leanops.views import healthz, home
+
+handler403 = "leanops.views.permission_denied"
+handler404 = "leanops.views.page_not_found"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("healthz", healthz, name="healthz"),

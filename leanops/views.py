@@ -1,12 +1,62 @@
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from leanops import navigation
 from leanops.celery import app as celery_app
 from leanops.models import Heartbeat
+
+
+@require_GET
+@login_required
+def home(request):
+    """Send each person to the landing page of their highest layer."""
+    return redirect(navigation.landing_url(request.user))
+
+
+# --- refusals: one way for every app ---------------------------------------------
+#
+# Services raise PermissionDenied (and selectors Http404) with a message that
+# names what is missing; views let it propagate; these handlers show it in the
+# layout, or, to an htmx request, as a fragment put into the page's messages
+# area (htmx swaps 403 and 404 answers, see static/js/htmx_config.js).
+
+REFUSED = "You do not have access to this."
+NOT_FOUND = "There is nothing at this address."
+
+
+def _message(exception, default: str) -> str:
+    # Http404 raised by the URL resolver carries a dict (the path tried), not a sentence.
+    message = exception.args[0] if exception is not None and exception.args else ""
+    return message if isinstance(message, str) and message else default
+
+
+def _refusal(request, template: str, message: str, status: int) -> HttpResponse:
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        response = render(request, f"{template}#message", {"exception": message}, status=status)
+        # Whatever the request aimed at, the message goes to the messages area.
+        response["HX-Retarget"] = "#messages"
+        response["HX-Reswap"] = "innerHTML show:window:top"
+        response["HX-Reselect"] = ".messages"
+        response["HX-Push-Url"] = "false"
+        return response
+    return render(request, template, {"exception": message}, status=status)
+
+
+def permission_denied(request, exception=None):
+    """handler403: the service's message, in the layout or as an htmx fragment."""
+    return _refusal(request, "403.html", _message(exception, REFUSED), status=403)
+
+
+def page_not_found(request, exception=None):
+    """handler404: like permission_denied (with DEBUG on, Django shows its own page)."""
+    return _refusal(request, "404.html", _message(exception, NOT_FOUND), status=404)
 
 
 def _database_status() -> str:

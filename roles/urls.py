@@ -5,7 +5,6 @@ from roles import views
 app_name = "roles"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("teams/", views.team_list, name="team_list"),
     path("teams/<int:team_id>/", views.team_detail, name="team_detail"),
     path("teams/<int:team_id>/edit/", views.team_edit, name="team_edit"),

@@ -7,25 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leanops.base.forms import form_apply_service
 from roles import policy, selectors, services
 from roles.forms import TeamSettingsForm, ValueStreamSettingsForm
-from roles.models import Layer, Team, ValueStream
-
-LAYER_HOME = {
-    Layer.VSM: "roles:value_stream_list",
-    Layer.TC: "roles:coordinator_home",
-    Layer.TL: "standardwork:my_standard_work",
-    Layer.MC: "roles:marcom_home",
-    Layer.MEMBER: "standardwork:my_standard_work",
-}
-
-
-@require_GET
-@login_required
-def home(request):
-    """Send each person to the page of their highest layer."""
-    layer = selectors.user_primary_layer(request.user)
-    if layer is None:
-        return redirect("admin:index" if request.user.is_staff else "roles:team_list")
-    return redirect(LAYER_HOME[layer])
+from roles.models import Team, ValueStream
 
 
 @require_GET
