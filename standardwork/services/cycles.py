@@ -47,7 +47,7 @@ from standardwork.models import (
 from standardwork.selectors.cycles import standard_choices
 from standardwork.services import followup
 from standardwork.services.followup import ActionSpec
-from standardwork.services.templates import ItemSpec, template_revise
+from standardwork.services.templates import ItemSpec, template_today, template_version_adopt
 
 Phase = Cycle.Phase
 Outcome = Cycle.Outcome
@@ -364,18 +364,18 @@ def cycle_adopt(
                     "standard to adopt, or end the cycle another way."
                 }
             )
-        # The cycle's own rule (can_adopt_cycle) was checked above; the template
-        # editor's is not the one that applies here.
-        version = template_revise(
-            actor=actor,
-            template=cycle.standard,
+        # The cycle's own rule (can_adopt_cycle) was checked above, under the cycle's
+        # lock; the template editor's rule is not the one that applies here.
+        version = template_version_adopt(
+            template_id=cycle.standard.pk,
             items=items,
             note=note[:300],
             cycle=cycle,
-            check_access=False,
+            actor=actor,
+            effective_from=template_today(cycle.standard, now=now),
         )
     _close(cycle, actor, outcome=Outcome.ADOPT, note=note)
-    starts_on = getattr(version, "effective_from", None) or team_today(cycle.team, now)
+    starts_on = version.effective_from if version else team_today(cycle.team, now)
     _baselines_for_adoption(cycle, actor=actor, starts_on=starts_on)
     return version
 

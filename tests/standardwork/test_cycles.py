@@ -10,6 +10,7 @@ from roles.models import Layer
 from standardwork.models import (
     Action,
     Check,
+    ControlPoint,
     Cycle,
     CycleEvent,
     StandardWorkTemplate,
@@ -341,7 +342,9 @@ def test_adopting_makes_a_new_version_of_the_standard_linked_to_the_cycle(org, t
 
 def test_the_next_checklist_is_issued_from_the_adopted_version(org, team_standard):
     cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
-    cycle_services.cycle_adopt(actor=org["coordinator"], cycle_id=cycle.pk, items=NEW_ITEMS)
+    cycle_services.cycle_adopt(
+        actor=org["coordinator"], cycle_id=cycle.pk, items=NEW_ITEMS, now=MONDAY
+    )
 
     checklist = checklist_services.checklist_issue_today(user=org["leader"], now=MONDAY)
 
@@ -608,3 +611,17 @@ def test_the_vsm_of_another_value_stream_cannot_adopt(org, team_standard):
 
     assert snapshot(cycle) == before
     assert StandardWorkTemplate.objects.get(pk=team_standard.pk).versions.count() == 1
+
+
+def test_adopting_dates_the_new_version_and_the_control_points_baseline_alike(org, team_standard):
+    cycle = new_cycle(org, phase=Phase.ACT, standard=team_standard)
+    point = ControlPoint.objects.create(team=org["team"], cycle=cycle, name="Calls", unit="calls")
+
+    version = cycle_services.cycle_adopt(
+        actor=org["leader"], cycle_id=cycle.pk, items=NEW_ITEMS, now=MONDAY
+    )
+
+    assert version.effective_from == date(2026, 3, 2)
+    assert list(point.baselines.values_list("starts_on", "cycle", "reason")) == [
+        (date(2026, 3, 2), cycle.pk, "New standard adopted from cycle: Shorter stand-ups")
+    ]
