@@ -104,23 +104,29 @@ def can_raise_impediment(user: User, team: Team) -> bool:
     return user.is_superuser or organisation.in_team(user, team)
 
 
+def _owns_impediments(user: User, team: Team) -> bool:
+    """The team's TC owns its impediments; a team without one (the Marketing
+    Communication department) has its lead own them."""
+    if team.coordinator_id is None:
+        return organisation.leads_team(user, team)
+    return organisation.coordinates_team(user, team)
+
+
 def can_change_impediment(user: User, impediment: Impediment) -> bool:
-    """The team's TC owns its impediments; the VSM above may also move them on."""
+    """The owner of the team's impediments moves them on; so may the VSM above."""
     if not user.is_authenticated:
         return False
     team = impediment.team
     return (
-        user.is_superuser
-        or organisation.coordinates_team(user, team)
-        or organisation.is_vsm_above(user, team)
+        user.is_superuser or _owns_impediments(user, team) or organisation.is_vsm_above(user, team)
     )
 
 
 def can_escalate_impediment(user: User, impediment: Impediment) -> bool:
-    """Only the owner of the impediment, the team's TC, escalates it."""
+    """Only the owner of the team's impediments (its TC) escalates them."""
     if not user.is_authenticated:
         return False
-    return user.is_superuser or organisation.coordinates_team(user, impediment.team)
+    return user.is_superuser or _owns_impediments(user, impediment.team)
 
 
 def can_answer_escalation(user: User, impediment: Impediment) -> bool:

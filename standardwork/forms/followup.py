@@ -13,20 +13,18 @@ from django.utils import timezone
 
 from roles.models import User
 from standardwork.models import Action
-from standardwork.services.followup import PAST_DUE_DATE, ActionSpec
+from standardwork.services.followup import (
+    FAR_LIMIT_YEARS,
+    PAST_DUE_DATE,
+    TOO_FAR_DUE_DATE,
+    ActionSpec,
+    years_after,
+)
 
 TITLE_MAX = Action._meta.get_field("title").max_length
-# A due date more than a year ahead is asked about once; beyond FAR_LIMIT it is refused.
+# A due date more than a year ahead is asked about once; beyond the service's
+# FAR_LIMIT_YEARS it is refused (by the service too).
 FAR_DUE_DATE = 'That is more than a year ahead: confirm with "Yes, that far ahead".'
-FAR_LIMIT_YEARS = 5
-TOO_FAR_DUE_DATE = f"Choose a due date within {FAR_LIMIT_YEARS} years."
-
-
-def _years_after(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 class ActionForm(forms.Form):
@@ -59,7 +57,7 @@ class ActionForm(forms.Form):
         ]
         if today is not None:
             self.fields["due_date"].widget.attrs["min"] = today.isoformat()
-            self.fields["due_date"].widget.attrs["max"] = _years_after(
+            self.fields["due_date"].widget.attrs["max"] = years_after(
                 today, FAR_LIMIT_YEARS
             ).isoformat()
         if not self._submitted_due_date_is_far():
@@ -76,7 +74,7 @@ class ActionForm(forms.Form):
             due = self.fields["due_date"].to_python(raw)
         except forms.ValidationError:
             return False
-        return due is not None and due > _years_after(self._far_from(), 1)
+        return due is not None and due > years_after(self._far_from(), 1)
 
     def clean_owner(self) -> User:
         return self.people[self.cleaned_data["owner"]]
@@ -85,7 +83,7 @@ class ActionForm(forms.Form):
         due = self.cleaned_data["due_date"]
         if self.today is not None and due < self.today:
             raise forms.ValidationError(PAST_DUE_DATE)
-        if due > _years_after(self._far_from(), FAR_LIMIT_YEARS):
+        if due > years_after(self._far_from(), FAR_LIMIT_YEARS):
             raise forms.ValidationError(TOO_FAR_DUE_DATE)
         if "confirm_far_due_date" in self.fields and not self["confirm_far_due_date"].data:
             raise forms.ValidationError(FAR_DUE_DATE)

@@ -34,6 +34,17 @@ NOT_ASSIGNER = "Only the team's coordinator, leader or VSM gives it actions."
 NOT_CYCLE_MOVER = "Only people in the team work on its improvement cycles."
 NOT_COMPLETER = "Only the owner, or the team's coordinator or leader, ticks an action off."
 PAST_DUE_DATE = "The due date cannot be in the past."
+# An action is a near-term commitment: a due date beyond this is a typing slip.
+FAR_LIMIT_YEARS = 5
+TOO_FAR_DUE_DATE = f"Choose a due date within {FAR_LIMIT_YEARS} years."
+
+
+def years_after(day: date, years: int) -> date:
+    """The same calendar day `years` later (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -101,6 +112,8 @@ def _action_build(
         errors["due_date"] = "Give a due date."
     elif spec.due_date < today:
         errors["due_date"] = PAST_DUE_DATE
+    elif spec.due_date > years_after(today, FAR_LIMIT_YEARS):
+        errors["due_date"] = TOO_FAR_DUE_DATE
     if errors:
         raise ValidationError(errors)
     action = Action(

@@ -315,3 +315,17 @@ def test_a_long_notice_is_cut_and_marked(org):
     )  # fmt: skip
 
     assert (len(notice.text), notice.text[-1]) == (300, "…")
+
+
+def test_a_due_date_years_ahead_is_refused_by_the_service_too(org):
+    with pytest.raises(ValidationError) as refusal:
+        _create(org, source=Action.Source.OTHER, due_date=date(9999, 12, 31))
+
+    assert refusal.value.message_dict == {"due_date": [followup.TOO_FAR_DUE_DATE]}
+    assert Action.objects.count() == 0
+
+
+def test_a_due_date_within_the_limit_is_taken(org):
+    action = _create(org, source=Action.Source.OTHER, due_date=date(2031, 11, 18))
+
+    assert action.due_date == date(2031, 11, 18)
