@@ -568,7 +568,9 @@ def _standard_work(org: _Org, sizes: ScaleSizes, *, now: datetime) -> int:
     versions, items, made = [], [], []
     for template, specs in plan:
         for number, (specs_items, created_at, note) in enumerate(specs, start=1):
-            version = TemplateVersion(template=template, number=number, note=note)
+            version = TemplateVersion(
+                template=template, number=number, note=note, effective_from=created_at.date()
+            )
             versions.append(version)
             made.append(created_at)
             for position, spec in enumerate(specs_items):

@@ -4,8 +4,8 @@ What the admin may change follows the domain's rules:
 
 - Templates are versioned: a version and its items are never edited. A new
   version is added on the Template version "add" page and written by
-  services.templates.template_revise, so it gets the next number and checklists already
-  issued keep theirs.
+  services.templates.template_version_create, so it gets the next number, takes
+  effect from today, and checklists already issued keep theirs.
 - Checklists and checks are issued by the reconciler and changed through the
   tick, miss and verification services, which each leave a CheckEvent; here
   they are read-only, and never deleted, because the history hangs off them.
@@ -75,7 +75,7 @@ class ReadOnlyAdminMixin:
 
 class TemplateVersionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TemplateVersion
-    fields = ["version_link", "note", "created_by", "created_at", "item_count"]
+    fields = ["version_link", "note", "effective_from", "created_by", "created_at", "item_count"]
     readonly_fields = fields
     extra = 0
     show_change_link = False
@@ -191,9 +191,9 @@ class TemplateVersionAdmin(admin.ModelAdmin):
             for data in items.cleaned_data
             if data and not data.get("DELETE")
         ]
-        version = template_services.template_revise(
+        version = template_services.template_version_create(
             actor=request.user,
-            template=form.cleaned_data["template"],
+            template_id=form.cleaned_data["template"].pk,
             items=specs,
             note=form.cleaned_data["note"],
         )

@@ -277,7 +277,8 @@ def standard_work_seed(
     now = now or timezone.now()
     result = DemoStandardWork()
     with transaction.atomic():
-        created = _templates_seed(organisation)
+        # The standard work is older than the history: in effect a week before its first day.
+        created = _templates_seed(organisation, now=now - timedelta(days=HISTORY_DAYS + 7))
         result.templates_created = len(created)
     if Checklist.objects.exists():
         return result
@@ -286,7 +287,9 @@ def standard_work_seed(
     return result
 
 
-def _templates_seed(organisation: DemoOrganisation) -> dict[str, StandardWorkTemplate]:
+def _templates_seed(
+    organisation: DemoOrganisation, *, now: datetime
+) -> dict[str, StandardWorkTemplate]:
     """Create the templates that are missing, by name; return the ones created."""
     specs = _template_specs(organisation)
     existing = set(
@@ -306,6 +309,7 @@ def _templates_seed(organisation: DemoOrganisation) -> dict[str, StandardWorkTem
             value_stream=organisation.value_streams[spec.value_stream]
             if spec.value_stream
             else None,
+            now=now,
         )
     return created
 
@@ -393,11 +397,13 @@ class _History:
         day = self.first_day
         while day < self.today:
             if day == self.revised_on and TEAM_LEADER_WORK in self.new_templates:
-                self.revision = template_services.template_revise(
+                # Before that day's checklists are issued: in effect from that day.
+                self.revision = template_services.template_version_create(
                     actor=self.organisation.admin,
-                    template=self.new_templates[TEAM_LEADER_WORK],
+                    template_id=self.new_templates[TEAM_LEADER_WORK].pk,
                     items=[TEAM_LEADER_REVISION, *self._spec_items(TEAM_LEADER_WORK)],
                     note=TEAM_LEADER_REVISION_NOTE,
+                    now=datetime.combine(day, time(7, 30), tzinfo=UTC),
                 )
             # Noon UTC is the same calendar day in every demo time zone.
             checklist_services.checklists_issue_due(now=datetime.combine(day, time(12), tzinfo=UTC))

@@ -54,6 +54,12 @@ class TemplateReviseForm(forms.Form):
         label="Why the standard changes",
         help_text="Kept with the new version, so the history shows why.",
     )
+    from_today = forms.BooleanField(
+        required=False,
+        label="Add the new items to today's checklists too",
+        help_text="Otherwise the new version applies from each person's first checklist not "
+        "yet issued. Today's checklists already confirmed are never changed.",
+    )
 
 
 class TemplateCreateForm(forms.Form):

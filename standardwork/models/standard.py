@@ -76,6 +76,11 @@ class TemplateVersion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    effective_from = models.DateField(
+        help_text="The first day checklists are issued from this version: the first day not "
+        "yet issued when it was made (or the day the cycle adopted it). Checklists of earlier "
+        "days keep the version they were issued from."
+    )
     cycle = models.ForeignKey(
         "Cycle",
         on_delete=models.SET_NULL,

@@ -3,7 +3,7 @@
 from django.db.models import Prefetch, Q, QuerySet
 
 from roles import policy as organisation
-from roles.models import User, ValueStream
+from roles.models import Team, User, ValueStream
 from standardwork import policy
 from standardwork.models import StandardWorkTemplate, TemplateItem, TemplateVersion
 
@@ -61,3 +61,37 @@ def template_detail(*, user: User, template_id: int) -> StandardWorkTemplate | N
         .filter(pk=template_id)
         .first()
     )
+
+
+def scope_owner(scope: str) -> dict:
+    """A scope choice ("team:3", "vs:1", "all") as template_create's keyword arguments.
+
+    The form has already refused a scope the user may not choose.
+    """
+    kind, _, pk = scope.partition(":")
+    if kind == "team":
+        return {"team": Team.objects.get(pk=int(pk))}
+    if kind == "vs":
+        return {"value_stream": ValueStream.objects.get(pk=int(pk))}
+    return {}
+
+
+def template_items_initial(template: StandardWorkTemplate) -> list[dict]:
+    """The latest version's items as the editor's initial rows (from template_detail's
+    prefetch, newest version first: no query)."""
+    version = template.versions.all()[0]
+    return [
+        {
+            "title": item.title,
+            "cadence": item.cadence,
+            "weekday": item.weekday,
+            "day_of_month": item.day_of_month,
+            "expected_minutes": item.expected_minutes,
+            "kind": item.kind,
+        }
+        for item in version.items.all()
+    ]
+
+
+def next_version_number(template: StandardWorkTemplate) -> int:
+    return template.versions.all()[0].number + 1

@@ -42,25 +42,42 @@ class CheckGone(Exception):
 
 
 def _active_templates() -> list[StandardWorkTemplate]:
-    """Active templates with the items of their latest version, in three queries."""
+    """Active templates, each with its versions (newest first) and their items.
+
+    Three queries. A template has few versions; the issuer picks, for each day,
+    the one in effect on it (`_items_on`).
+    """
     templates = list(StandardWorkTemplate.objects.filter(is_active=True))
-    latest = (
-        TemplateVersion.objects.filter(template__in=templates)
-        .values("template_id")
-        .annotate(number=Max("number"))
+    versions = TemplateVersion.objects.filter(template__in=templates).prefetch_related(
+        Prefetch("items", queryset=TemplateItem.objects.order_by("position"))
     )
-    wanted = {(row["template_id"], row["number"]) for row in latest}
-    versions = TemplateVersion.objects.filter(
-        template__in=templates, number__in={number for _, number in wanted}
-    ).prefetch_related(Prefetch("items", queryset=TemplateItem.objects.order_by("position")))
-    items_by_template = {
-        version.template_id: list(version.items.all())
-        for version in versions
-        if (version.template_id, version.number) in wanted
-    }
+    by_template: dict[int, list[TemplateVersion]] = defaultdict(list)
+    for version in versions:
+        by_template[version.template_id].append(version)
     for template in templates:
-        template.current_items = items_by_template.get(template.pk, [])
+        template.issued_versions = sorted(
+            by_template.get(template.pk, []),
+            key=lambda version: (version.effective_from, version.number),
+            reverse=True,
+        )
     return templates
+
+
+def version_in_effect(versions: list[TemplateVersion], day: date) -> TemplateVersion | None:
+    """The version in effect on `day`: the latest that took effect on or before it.
+
+    `versions` newest first. A day before the first version took effect (a catch-up
+    of a day before the template existed) gets the first version: none was before it.
+    """
+    for version in versions:
+        if version.effective_from <= day:
+            return version
+    return min(versions, key=lambda version: version.number) if versions else None
+
+
+def _items_on(template: StandardWorkTemplate, day: date) -> list[TemplateItem]:
+    version = version_in_effect(template.issued_versions, day)
+    return list(version.items.all()) if version is not None else []
 
 
 def _template_applies(template: StandardWorkTemplate, place: PersonPlace) -> bool:
@@ -81,7 +98,7 @@ def _due_items(
         if _template_applies(template, place):
             items.extend(
                 item
-                for item in template.current_items
+                for item in _items_on(template, day)
                 if calendar.is_due(item, day, place.working_days)
             )
     return items

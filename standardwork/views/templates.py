@@ -3,27 +3,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leanops.base.forms import form_apply_service
 from roles import policy as organisation
-from roles.models import Team, ValueStream
 from standardwork import policy
 from standardwork.forms.templates import TemplateCreateForm, TemplateItemFormSet, TemplateReviseForm
-from standardwork.models import StandardWorkTemplate
 from standardwork.selectors import templates as template_selectors
 from standardwork.services import templates as template_services
 from standardwork.services.templates import ItemSpec
-
-
-def _scope_kwargs(scope: str) -> dict:
-    kind, _, pk = scope.partition(":")
-    if kind == "team":
-        return {"team": get_object_or_404(Team, pk=int(pk))}
-    if kind == "vs":
-        return {"value_stream": get_object_or_404(ValueStream, pk=int(pk))}
-    return {}
 
 
 @require_GET
@@ -55,21 +44,6 @@ def template_detail(request, template_id: int):
     )
 
 
-def _items_initial(template: StandardWorkTemplate) -> list[dict]:
-    version = template.versions.order_by("-number").first()
-    return [
-        {
-            "title": item.title,
-            "cadence": item.cadence,
-            "weekday": item.weekday,
-            "day_of_month": item.day_of_month,
-            "expected_minutes": item.expected_minutes,
-            "kind": item.kind,
-        }
-        for item in version.items.order_by("position")
-    ]
-
-
 def _item_specs(formset) -> list[ItemSpec]:
     return [
         form.to_spec()
@@ -89,15 +63,18 @@ def template_edit(request, template_id: int):
         "Only the team's coordinator or the value stream's VSM changes this standard work.",
     )
     head_form = TemplateReviseForm(request.POST or None)
-    formset = TemplateItemFormSet(request.POST or None, initial=_items_initial(template))
+    formset = TemplateItemFormSet(
+        request.POST or None, initial=template_selectors.template_items_initial(template)
+    )
     if request.method == "POST" and head_form.is_valid() and formset.is_valid():
         version = form_apply_service(
             head_form,
-            lambda: template_services.template_revise(
+            lambda: template_services.template_version_create(
                 actor=request.user,
-                template=template,
+                template_id=template.pk,
                 items=_item_specs(formset),
                 note=head_form.cleaned_data["note"],
+                from_today=head_form.cleaned_data["from_today"],
             ),
         )
         if version is not None:
@@ -110,7 +87,7 @@ def template_edit(request, template_id: int):
             "template": template,
             "head_form": head_form,
             "formset": formset,
-            "next_version": template.versions.all()[0].number + 1,
+            "next_version": template_selectors.next_version_number(template),
         },
     )
 
@@ -133,7 +110,7 @@ def template_create(request):
                 name=data["name"],
                 layer=data["layer"],
                 items=_item_specs(formset),
-                **_scope_kwargs(data["scope"]),
+                **template_selectors.scope_owner(data["scope"]),
             ),
         )
         if template is not None:

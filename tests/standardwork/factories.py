@@ -7,6 +7,8 @@ forms or views.
     CheckFactory(status=Check.Status.DONE)                        # done_at set for you
 """
 
+from datetime import date
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -49,6 +51,7 @@ class TemplateVersionFactory(DjangoModelFactory):
     number = factory.Sequence(lambda n: n + 1)
     note = "First version"
     created_by = None
+    effective_from = date(2020, 1, 1)  # in effect on any day a test issues
 
 
 class TemplateItemFactory(DjangoModelFactory):

@@ -183,14 +183,15 @@ def test_templates_follow_layer_and_scope(org, superuser):
 
 def test_issued_checklists_keep_the_version_they_were_issued_from(org, tl_template, superuser):
     checklist_services.checklists_issue_due(now=at("2026-11-17 07:00"))
-    template_services.template_revise(
+    template_services.template_version_create(
         actor=superuser,
-        template=tl_template,
+        template_id=tl_template.pk,
         items=[
             ItemSpec("Head the daily stand-up", expected_minutes=15),
             ItemSpec("Coach one caller"),
         ],
         note="PDCA: coaching replaces the call-list check",
+        now=at("2026-11-17 09:00"),
     )
 
     checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))

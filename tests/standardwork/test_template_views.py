@@ -7,6 +7,7 @@ from roles.models import Layer
 from standardwork.models import StandardWorkTemplate, TemplateVersion
 from standardwork.services import templates as template_services
 from standardwork.services.templates import ItemSpec
+from tests.standardwork.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -123,9 +124,10 @@ def test_a_member_may_not_create_templates(client, org):
 
 
 def test_template_pages_show_every_version(client, org, team_template):
-    template_services.template_revise(
-        actor=org["coordinator"], template=team_template,
+    template_services.template_version_create(
+        actor=org["coordinator"], template_id=team_template.pk,
         items=[ItemSpec("Head the stand-up"), ItemSpec("Coach a caller")], note="PDCA result",
+        now=at("2026-11-17 09:00"),
     )  # fmt: skip
     client.force_login(org["leader"])
 
@@ -136,3 +138,4 @@ def test_template_pages_show_every_version(client, org, team_template):
     assert [v.number for v in detail.context["template"].versions.all()] == [2, 1]
     assert detail.context["can_edit"] is False
     assert b"PDCA result" in detail.content
+    assert b"In effect from 17 Nov 2026" in detail.content
