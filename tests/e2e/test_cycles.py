@@ -180,7 +180,7 @@ def _screenshots(page: Page, name: str, height: int, pages: int = 4) -> None:
 
 
 @pytest.mark.parametrize(
-    ("width", "height", "mobile"), [(375, 740, True), (1280, 900, False)], ids=["phone", "desktop"]
+    ("width", "height", "mobile"), [(360, 740, True), (1280, 900, False)], ids=["phone", "desktop"]
 )
 def test_the_cycle_and_its_chart_fit_a_phone_and_a_desktop(
     browser: Browser, live_server, chart_data, width, height, mobile
@@ -194,6 +194,7 @@ def test_the_cycle_and_its_chart_fit_a_phone_and_a_desktop(
         ("plan", f"/standard-work/cycles/{planned.pk}/"),
         ("chart", f"/standard-work/control-points/{point.pk}/"),
         ("team", f"/standard-work/teams/{cycle.team_id}/improvement/"),
+        ("value", f"/standard-work/measurements/{point.measurements.first().pk}/change/"),
     ]:
         page.goto(f"{live_server.url}{path}")
         page.locator("details").evaluate_all("all => all.forEach(d => d.open = true)")
