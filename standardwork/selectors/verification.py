@@ -2,14 +2,15 @@
 
 The board is a week grid: the layer below the verifier, one row per person,
 grouped by team, one column per working day; each cell red, green or open
-with its item count. A red item stays red, and reddens every later cell of its
-owner, until its countermeasure is recorded. A click on a cell opens the
-one-day list of that person (`board_row`), which shows each item, its last
-few events and what changed after the day was confirmed.
+with its item count. A red item stays red until its countermeasure is recorded,
+and reddens every later cell of its owner for up to four weeks (CARRY_WEEKS).
+A click on a cell opens the one-day list of that person (`board_row`), which
+shows each item, its last few events and what changed after the day was
+confirmed.
 
 Each read answers in a fixed number of queries, however many teams and however
 much history the people have: the week's checks come in one query, the reds
-before the week as one count per person.
+of the four weeks before it as one count per person.
 """
 
 from dataclasses import dataclass, field
@@ -42,9 +43,15 @@ from standardwork.selectors.checklists import Progress
 RECENT_EVENTS = 3
 # How many of a person's reds from earlier days the one-day list names.
 CARRIED_SHOWN = 5
+# How far back a red is carried: the four weeks before the week shown. A red
+# stays red on its own day for ever; carried into every later cell for ever, a
+# year of unanswered misses would turn every cell red (the board would lose its
+# signal) and make the board read the whole history on every visit.
+CARRY_WEEKS = 4
 MONDAY_TO_FRIDAY = (1, 2, 3, 4, 5)
 
-# Kamishibai red: a miss without a recorded countermeasure, or a countermeasure asked for.
+# Kamishibai red (Check.is_red, as a condition on Check rows; a test holds them equal):
+# a miss without a recorded countermeasure, or a countermeasure asked for.
 RED = Q(verification=Check.Verification.COUNTERMEASURE_REQUESTED) | (
     Q(status=Check.Status.MISSED) & ~Q(verification=Check.Verification.COUNTERMEASURE_RECORDED)
 )
@@ -117,6 +124,15 @@ class GridCell:
     changed: bool = False  # ticked, undone or missed after the day was confirmed
     absent: bool = False
     future: bool = False
+
+    @property
+    def iso(self) -> str:
+        return self.day.isoformat()
+
+    @property
+    def label(self) -> str:
+        """ "Mon 23 Nov: 5 of 6 done, 1 red", the cell's tooltip."""
+        return f"{self.day:%a} {self.day.day} {self.day:%b}: {self.summary}"
 
     @property
     def state(self) -> str:
@@ -286,19 +302,24 @@ def verification_week(
         )
     )
     cells: dict[tuple[int, date], dict] = {}
+    probe = Check()  # asks the model's own is_red / is_green of each row's values
     for owner_id, day, status, verification, verified_at, changed in week_checks:
         cell = cells.setdefault(
             (owner_id, day),
             {"done": 0, "green": 0, "red": 0, "total": 0, "confirmed": verified_at is not None},
         )
+        probe.status, probe.verification = status, verification
         cell["total"] += 1
         cell["changed"] = cell.get("changed", False) or changed
-        check = Check(status=status, verification=verification)
         cell["done"] += status == Check.Status.DONE
-        cell["red"] += check.is_red
-        cell["green"] += check.is_green
+        cell["red"] += probe.is_red
+        cell["green"] += probe.is_green
     reds_before = dict(
-        Check.objects.filter(RED, checklist__owner_id__in=ids, checklist__date__lt=monday)
+        Check.objects.filter(
+            RED,
+            checklist__owner_id__in=ids,
+            checklist__date__range=(carried_since(monday), monday - timedelta(days=1)),
+        )
         .values("checklist__owner_id")
         .annotate(reds=Count("pk"))
         .order_by()
@@ -403,9 +424,18 @@ def _day_checks() -> QuerySet[Check]:
     )
 
 
+def carried_since(day: date) -> date:
+    """The first day whose reds the grid carries into `day`'s week (CARRY_WEEKS before it)."""
+    return day - timedelta(days=day.isoweekday() - 1, weeks=CARRY_WEEKS)
+
+
 def _carried_reds(people_ids: list[int], day: date) -> tuple[dict[int, list[Check]], dict]:
-    """Each person's reds from before `day`: the latest few, and how many (two queries)."""
-    earlier = Check.objects.filter(RED, checklist__owner_id__in=people_ids, checklist__date__lt=day)
+    """Each person's reds carried into `day`: the latest few, and how many (two queries)."""
+    earlier = Check.objects.filter(
+        RED,
+        checklist__owner_id__in=people_ids,
+        checklist__date__range=(carried_since(day), day - timedelta(days=1)),
+    )
     latest: dict[int, list[Check]] = {}
     for check in (
         earlier.select_related("item", "checklist")

@@ -122,7 +122,7 @@ def test_grid_shows_each_day_green_red_or_open_with_its_count_and_carries_a_red(
 def test_a_red_from_an_earlier_week_reddens_the_week_until_its_countermeasure(client, org):
     Team.objects.update(working_days=MONDAY_TO_FRIDAY)
     monday = last_monday()
-    (old,) = day_of(org.leader, monday - timedelta(days=30), org.tl_items[:1], ["missed"])
+    (old,) = day_of(org.leader, monday - timedelta(days=25), org.tl_items[:1], ["missed"])
     day_of(org.leader, monday, org.tl_items[:1], [Check.Status.DONE])
     client.force_login(org.coordinator)
 
@@ -133,6 +133,25 @@ def test_a_red_from_an_earlier_week_reddens_the_week_until_its_countermeasure(cl
     after = cells_of(grid(client, week=monday.isoformat()), org.leader)[0]
 
     assert (before, after) == (("red", "1/1+1"), ("green", "1/1"))
+
+
+def test_a_red_is_carried_four_weeks_and_stays_red_on_its_own_day(client, org):
+    Team.objects.update(working_days=MONDAY_TO_FRIDAY)
+    monday = last_monday()
+    four_weeks_back = monday - timedelta(weeks=4)
+    day_of(org.leader, four_weeks_back, org.tl_items[:1], ["missed"])
+    day_of(org.leader, four_weeks_back - timedelta(days=3), org.tl_items[1:2], ["missed"])
+    day_of(org.leader, monday, org.tl_items[:1], [Check.Status.DONE])
+    client.force_login(org.coordinator)
+
+    week = cells_of(grid(client, week=monday.isoformat()), org.leader)[0]
+    then = cells_of(grid(client, week=four_weeks_back.isoformat()), org.leader)[0]
+    drill = client.get(url("verify_board"), {"date": monday, "person": org.leader.pk})
+
+    assert week == ("red", "1/1+1")  # the Friday before the four weeks is not carried
+    assert then == ("red", "0/1+1")
+    assert [c.checklist.date for c in drill.context["rows"][0].carried] == [four_weeks_back]
+    assert "Still red from the four weeks before: 1" in drill.content.decode()
 
 
 def test_leave_and_future_days_show_no_count(client, org):
@@ -474,3 +493,25 @@ def test_grid_queries_are_the_same_for_one_team_and_four_and_a_week_and_a_year(
     assert four_teams.context["week"].people == 32
     assert len(four_teams.content) < 60_000
     assert queries_of(client, "get", url("verify_board") + "?week=2026-W01") == GRID_QUERIES
+
+
+def test_the_red_condition_is_the_models_is_red_for_every_status_and_verification(org):
+    checklist = ChecklistFactory(owner=org.leader, date=last_monday())
+    checks = []
+    for status in Check.Status.values:
+        for verification in Check.Verification.values:
+            item = template_with_items(titles=[f"{status} {verification}"])[0]
+            checks.append(
+                CheckFactory(
+                    checklist=checklist,
+                    item=item,
+                    status=status,
+                    verification=verification,
+                    miss_note="Ran over" if status == Check.Status.MISSED else "",
+                )
+            )
+
+    red = set(Check.objects.filter(verification_selectors.RED).values_list("pk", flat=True))
+
+    assert red == {check.pk for check in checks if check.is_red}
+    assert len(red) == 5  # missed x 3 verifications without "recorded", and "requested" x 2 more
