@@ -76,6 +76,13 @@ def standard_work(transactional_db, request):
     )
 
 
+def open_leaders_day(page: Page) -> None:
+    """On the board's week grid, open the leader's latest day (today) in place."""
+    cell = page.locator('tr[data-person="leader"] td a').last
+    cell.click()
+    expect(page.locator("#board-day .sw-person")).to_be_visible()
+
+
 def test_leader_ticks_and_misses_coordinator_asks_leader_records_board_turns_green(
     browser: Browser, live_server, standard_work
 ):
@@ -122,6 +129,7 @@ def test_leader_ticks_and_misses_coordinator_asks_leader_records_board_turns_gre
     coordinator.goto(f"{live_server.url}/standard-work/")
     coordinator.get_by_role("link", name="Verification board").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("Verification board")
+    open_leaders_day(coordinator)
     cell = coordinator.locator(f"#board-{missed}")
     expect(cell).to_have_attribute("data-colour", "red")
     expect(cell).to_contain_text(REASON)
@@ -144,6 +152,7 @@ def test_leader_ticks_and_misses_coordinator_asks_leader_records_board_turns_gre
     expect(request).to_contain_text(f"Countermeasure recorded: {COUNTERMEASURE}")
 
     coordinator.reload()
+    open_leaders_day(coordinator)
     cell = coordinator.locator(f"#board-{missed}")
     expect(cell).to_have_attribute("data-colour", "green")
     expect(cell).to_contain_text(f"Countermeasure: {COUNTERMEASURE}")
