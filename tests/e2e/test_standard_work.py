@@ -2,7 +2,9 @@
 their coordinator asks for a countermeasure, the leader records it, and the
 board turns green (DOMAIN.md, "Leader standard work, layered")."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -181,3 +183,62 @@ def test_standard_work_and_the_board_fit_a_phone_screen(
 
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         context.close()
+
+
+# What a person taps on My standard work every day: at least 44px tall.
+MY_TAP_TARGETS = [".sw-row .sw-actions button", ".sw-row a.sw-missed"]
+
+
+def _overlaps(page: Page, first: str, second: str) -> bool:
+    return page.evaluate(
+        """([a, b]) => {
+            const boxes = [...document.querySelectorAll(a)].map(e => e.getBoundingClientRect());
+            const line = document.querySelector(b).getBoundingClientRect();
+            return boxes.some(box => box.left < line.right && line.left < box.right
+                && box.top < line.bottom && line.top < box.bottom);
+        }""",
+        [first, second],
+    )
+
+
+def test_my_standard_work_fits_a_phone(browser: Browser, live_server, standard_work):
+    """At 390x844 the first item is on the first screen, the buttons over the date do not
+    cover it, and tick and missed are 44px tall; at 360px nothing of a leader's pages
+    scrolls sideways. LEANOPS_SCREENSHOTS=<dir> keeps the screenshots."""
+    shots = os.environ.get("LEANOPS_SCREENSHOTS")
+    leader = User.objects.get(username="leader")
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    log_in(page, live_server.url, "leader")
+    page.goto(f"{live_server.url}/standard-work/")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{shots}/my-standard-work-390.png")
+
+    first = page.locator(".sw-checks .sw-row").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + box["height"] <= 844, box
+    assert not _overlaps(page, ".page-head .actions a", ".sw-date")
+    for selector in MY_TAP_TARGETS:
+        heights = page.locator(selector).evaluate_all(
+            "all => all.map(e => e.getBoundingClientRect().height)"
+        )
+        assert heights and min(heights) >= 44, f"{selector}: {heights}"
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    for name, path in {
+        "my-standard-work": "/standard-work/",
+        "my-results": f"/standard-work/people/{leader.pk}/",
+        "leave": "/standard-work/leave/",
+        "templates": "/standard-work/templates/",
+    }.items():
+        page.goto(f"{live_server.url}{path}")
+        wider = page.evaluate(
+            """() => [...document.querySelectorAll("body *")]
+                .filter(e => e.getBoundingClientRect().right > 360.5)
+                .map(e => `${e.tagName}.${e.className} ${e.getBoundingClientRect().right}`)"""
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, (name, wider[:8])
+        if shots:
+            page.screenshot(path=f"{shots}/{name}-360.png", full_page=True)
+    context.close()
