@@ -227,8 +227,9 @@ TEAMS = [
         time_zone="Europe/London",
         standup_time=time(9, 30),
         working_days=[Weekday.MONDAY, Weekday.TUESDAY, Weekday.WEDNESDAY, Weekday.THURSDAY],
+        # The department's lead heads its daily stand-up (tier 1), as a TL does.
+        leader=("marcom", Function.MARKETING),
         members=[
-            ("marcom", Function.MARKETING),
             ("tom.ashworth", Function.MARKETING),
             ("aisha.rahman", Function.IT),
         ],

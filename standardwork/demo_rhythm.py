@@ -123,11 +123,15 @@ class _Rhythm:
         self.now = now
         self.random = random.Random(2026)
         self.summary = RhythmSummary()
+        # The sales teams with a coordinator, then the Marketing Communication
+        # department, whose lead heads and logs its stand-up (last, so the teams
+        # before it keep their random draws).
+        teams = list(organisation.teams.values())
         self.teams = [
             team
-            for team in organisation.teams.values()
+            for team in teams
             if team.kind == Team.Kind.SALES_MARKETING and team.coordinator_id
-        ]
+        ] + [team for team in teams if team.kind == Team.Kind.MARKETING_COMMUNICATION]
         self.leaders = {
             membership.team_id: membership.user
             for membership in Membership.objects.filter(
@@ -139,6 +143,8 @@ class _Rhythm:
 
     def standups(self) -> None:
         for team in self.teams:
+            if self._logger(team) is None:
+                continue
             today = standup_services.team_today(team, self.now)
             people = team_people(team)
             days = _working_days(
@@ -176,8 +182,12 @@ class _Rhythm:
             self.summary.impediments += 1
             self.summary.escalations += 1
 
+    def _logger(self, team: Team):
+        """Who logs the team's stand-up: its TC, or the department's lead."""
+        return team.coordinator or self.leaders.get(team.pk)
+
     def _standup(self, team: Team, people, day: date, *, last: bool) -> None:
-        coordinator = team.coordinator
+        coordinator = self._logger(team)
         start = _local(team, day, team.standup_time)
         standup = standup_services.standup_open_today(team=team, now=start - timedelta(minutes=30))
         standup_services.standup_start(actor=coordinator, standup_id=standup.pk, now=start)
@@ -203,7 +213,7 @@ class _Rhythm:
     def _action(self, team, people, standup, day, start) -> None:
         due = day + timedelta(days=self.random.randint(1, 4))
         action = followup.action_create(
-            actor=team.coordinator,
+            actor=self._logger(team),
             team=team,
             title=self.random.choice(ACTIONS),
             owner=self.random.choice(people),
@@ -228,9 +238,9 @@ class _Rhythm:
         self.summary.impediments += 1
         removed_on = day + timedelta(days=self.random.randint(1, 4))
         if _local(team, removed_on, time(12, 0)) < self.now and self.random.random() < 0.7:
-            standup_services.impediment_start(actor=team.coordinator, impediment_id=impediment.pk)
+            standup_services.impediment_start(actor=self._logger(team), impediment_id=impediment.pk)
             standup_services.impediment_remove(
-                actor=team.coordinator,
+                actor=self._logger(team),
                 impediment_id=impediment.pk,
                 how=how,
                 now=_local(team, removed_on, time(12, 0)),

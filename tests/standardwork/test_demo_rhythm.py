@@ -37,15 +37,19 @@ def data(rhythm, db):
     return rhythm
 
 
-def test_four_weeks_of_stand_ups_for_every_sales_team_and_none_for_marcom(data):
+def test_four_weeks_of_stand_ups_for_every_team_and_the_marcom_department(data):
     summary = data["summary"]
 
-    assert summary.standups == Standup.objects.count() == 104  # Kolkata works six days
+    # Kolkata works six days; the department Monday to Thursday (16 in four weeks).
+    assert summary.standups == Standup.objects.count() == 120
     assert set(Standup.objects.values_list("team__name", flat=True)) == {
         "Pumps Prospecting", "Pumps Key Accounts",
         "Controls Demand Generation", "Controls Customer Success",
-        "Service Contract Renewals",
+        "Marketing Communication", "Service Contract Renewals",
     }  # fmt: skip
+    department = Standup.objects.filter(team__name="Marketing Communication")
+    assert department.count() == 16
+    assert set(department.values_list("logged_by__username", flat=True)) == {"marcom"}
     assert Standup.objects.filter(date__gte=date(2026, 3, 20)).count() == 0
     assert Standup.objects.filter(ended_at__isnull=True).count() == 0
     assert StandupAttendance.objects.filter(present=True).count() > 0
