@@ -29,7 +29,7 @@ PRODUCTION_REFUSAL = (
 
 class Command(BaseCommand):
     help = (
-        "Create a demo organisation (2 value streams, 5 teams, 25 people, logins vsm, "
+        "Create a demo organisation (3 value streams, 6 teams, 29 people, logins vsm, "
         f"coordinator, leader, member, marcom and admin, password {DEMO_PASSWORD}) with "
         "standard work for every layer and four weeks of history. "
         "Creates only what is missing, so it is safe to run again."
