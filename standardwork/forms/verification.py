@@ -28,17 +28,20 @@ class BoardWeekForm(forms.Form):
     """
 
     week = forms.CharField(required=False, max_length=20)
-    team = forms.TypedChoiceField(
-        required=False,
-        coerce=int,
-        empty_value=None,
-        error_messages={"invalid_choice": "There is no team “%(value)s” on your board."},
-    )
+    team = forms.CharField(required=False, max_length=20)  # refuses NUL bytes, as every CharField
 
     def __init__(self, data, *, today: date, team_choices: list[tuple[int, str]]):
         super().__init__(data)
         self.today = today
-        self.fields["team"].choices = [("", "Every team"), *team_choices]
+        self.team_ids = {team_id for team_id, _ in team_choices}
+
+    def clean_team(self) -> int | None:
+        value = self.cleaned_data["team"]
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()) or int(value) not in self.team_ids:
+            raise ValidationError(f"There is no team “{value}” on your board.")
+        return int(value)
 
     def clean_week(self) -> date:
         try:

@@ -247,6 +247,7 @@ def test_another_value_streams_team_in_the_filter_is_refused_and_never_shown(cli
         ({"team": "abc"}, "There is no team “abc” on your board. Showing every team."),
         ({"team": "²"}, "There is no team “²” on your board. Showing every team."),
         ({"team": "99999999999999999999"}, None),
+        ({"team": "1\x00"}, "Null characters are not allowed. Showing every team."),
     ],
 )
 def test_bad_week_or_team_is_answered_with_a_message_not_a_500(client, org, params, problem):
