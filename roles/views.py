@@ -36,9 +36,15 @@ def team_detail(request, team_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_edit(request, team_id: int):
-    team = get_object_or_404(Team, pk=team_id)
-    policy.require(policy.can_manage_team(request.user, team))
-    form = TeamSettingsForm(request.POST or None, instance=Team.objects.get(pk=team.pk))
+    # Another organisation's team is not found, not refused: its id says nothing.
+    team = get_object_or_404(policy.visible_teams(request.user), pk=team_id)
+    policy.require(
+        policy.can_manage_team(request.user, team),
+        "Only the VSM of a value stream the team serves changes its set-up.",
+    )
+    form = TeamSettingsForm(
+        request.POST or None, instance=Team.objects.get(pk=team.pk), actor=request.user
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         value_streams = list(data.pop("value_streams"))
@@ -107,8 +113,13 @@ def value_stream_detail(request, value_stream_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def value_stream_edit(request, value_stream_id: int):
-    value_stream = get_object_or_404(ValueStream, pk=value_stream_id)
-    policy.require(policy.can_manage_value_stream(request.user, value_stream))
+    value_stream = get_object_or_404(
+        policy.visible_value_streams(request.user), pk=value_stream_id
+    )
+    policy.require(
+        policy.can_manage_value_stream(request.user, value_stream),
+        "Only the value stream's VSM changes its set-up.",
+    )
     form = ValueStreamSettingsForm(
         request.POST or None, instance=ValueStream.objects.get(pk=value_stream.pk)
     )
