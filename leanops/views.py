@@ -1,15 +1,11 @@
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from leanops import navigation
-from leanops.celery import app as celery_app
-from leanops.models import Heartbeat
+from leanops.health import health_check
 
 
 @require_GET
@@ -59,50 +55,10 @@ def page_not_found(request, exception=None):
     return _refusal(request, "404.html", _message(exception, NOT_FOUND), status=404)
 
 
-def _database_status() -> str:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as error:  # noqa: BLE001 - any failure is "down", reported as text
-        return f"error: {error.__class__.__name__}"
-    return "ok"
-
-
-def _broker_status() -> str:
-    try:
-        # The URL from settings, read per request, so a test can point it elsewhere.
-        with celery_app.connection_for_write(url=settings.CELERY_BROKER_URL) as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-    except Exception as error:  # noqa: BLE001
-        return f"error: {error.__class__.__name__}"
-    return "ok"
-
-
-def _heartbeats(database_ok: bool) -> dict:
-    if not database_ok:
-        return {}
-    now = timezone.now()
-    return {
-        beat.name: {
-            "last_seen": beat.last_seen.isoformat(),
-            "age_seconds": int((now - beat.last_seen).total_seconds()),
-        }
-        for beat in Heartbeat.objects.all()
-    }
-
-
 @never_cache
 @require_GET
 def healthz(request):
-    """Database and broker status as JSON; 503 when either is down."""
-    database = _database_status()
-    broker = _broker_status()
-    healthy = database == "ok" and broker == "ok"
-    body = {
-        "status": "ok" if healthy else "error",
-        "database": database,
-        "broker": broker,
-        "heartbeats": _heartbeats(database == "ok"),
-    }
-    return JsonResponse(body, status=200 if healthy else 503)
+    """The database, the broker, and the beat and worker heartbeats as JSON;
+    503, with each problem in words, when any of them is down."""
+    health = health_check()
+    return JsonResponse(health.as_json(), status=200 if health.healthy else 503)
