@@ -20,9 +20,13 @@ from roles.layers import LAYER_ORDER
 from roles.models import Layer, Team, User
 from roles.selectors import PersonPlace, person_places
 from standardwork import calendar
+from standardwork.defaults import LAYER_TARGETS
 from standardwork.models import Check, LayerTarget, TemplateItem
 
 NO_REASON = "Not done, no reason given"
+# Each layer's target share of working time in standard work, until an administrator
+# sets another (LayerTarget).
+DEFAULT_TARGETS = {Layer(layer): percent for layer, percent in LAYER_TARGETS.items()}
 DEFAULT_WORKING_MINUTES = 480
 
 
@@ -107,6 +111,12 @@ class AdherenceReport:
 
 def _primary_layer(place: PersonPlace | None) -> Layer | None:
     return place.layer if place is not None else None
+
+
+def layer_target_percent(layer: str) -> int:
+    """The layer's target share of working time in standard work, in percent."""
+    target = LayerTarget.objects.filter(layer=layer).first()
+    return target.target_percent if target else DEFAULT_TARGETS[Layer(layer)]
 
 
 def _targets() -> dict[str, tuple[int, int]]:

@@ -7,13 +7,7 @@ from roles import policy as organisation
 from roles.models import Layer, User
 from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
 from standardwork.models import LayerTarget, MissReason
-
-DEFAULT_TARGETS = {Layer(layer): percent for layer, percent in LAYER_TARGETS.items()}
-
-
-def layer_target_percent(layer: str) -> int:
-    target = LayerTarget.objects.filter(layer=layer).first()
-    return target.target_percent if target else DEFAULT_TARGETS[Layer(layer)]
+from standardwork.selectors.adherence import DEFAULT_TARGETS
 
 
 @transaction.atomic
