@@ -18,6 +18,8 @@ from standardwork.policy import can_view_team_work
 
 EVERY_LAYER = frozenset(Layer)
 SALES_TEAMS = {Team.Kind.SALES_MARKETING}
+# The MC department holds its daily stand-up and raises impediments like any team.
+EVERY_TEAM = {Team.Kind.SALES_MARKETING, Team.Kind.MARKETING_COMMUNICATION}
 
 MENU = [
     MenuEntry(
@@ -28,7 +30,10 @@ MENU = [
         "Templates", "standardwork:template_list", group="work", layers=EVERY_LAYER, superuser=True
     ),
     MenuEntry(
-        "Stand-ups", "standardwork:standup_list", group="rhythm", layers={Layer.TC, Layer.TL}
+        "Stand-ups",
+        "standardwork:standup_list",
+        group="rhythm",
+        layers={Layer.TC, Layer.TL, Layer.MC},
     ),
     MenuEntry("Impediments", "standardwork:impediment_board", group="rhythm", layers={Layer.TC}),
     MenuEntry("Escalations", "standardwork:escalations", group="rhythm", layers={Layer.VSM}),
@@ -49,9 +54,9 @@ LANDING_LINKS = [
 
 TEAM_LINKS = [
     TeamLink(
-        "Today's stand-up", "standardwork:team_standup_today", team_kinds=SALES_TEAMS, primary=True
+        "Today's stand-up", "standardwork:team_standup_today", team_kinds=EVERY_TEAM, primary=True
     ),
-    TeamLink("Impediments", "standardwork:team_impediments", team_kinds=SALES_TEAMS),
+    TeamLink("Impediments", "standardwork:team_impediments", team_kinds=EVERY_TEAM),
     TeamLink("Improvement", "standardwork:team_improvement", team_kinds=SALES_TEAMS),
     TeamLink("Standard work results", "standardwork:team_adherence", rule=can_view_team_work),
 ]

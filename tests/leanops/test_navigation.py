@@ -46,6 +46,7 @@ MENUS = {
     ],
     "marcom": [
         ("My standard work", ["Templates"]),
+        ("Stand-ups", []),
         ("Improvement", []),
         ("Marketing Communication", ["Teams"]),
     ],
@@ -243,12 +244,17 @@ def test_a_team_page_links_names_to_results_only_for_those_who_see_them(client, 
     assert results not in client.get(reverse("roles:team_detail", args=[team.pk])).content.decode()
 
 
-def test_the_marketing_communication_page_has_no_standup_links(client, demo):
+def test_the_marketing_communication_page_links_its_standup_and_impediments(client, demo):
     client.force_login(User.objects.get(username="marcom"))
+    department = Team.objects.get(kind=Team.Kind.MARKETING_COMMUNICATION)
 
-    html = client.get(reverse("roles:marcom_home")).content.decode()
+    html = unescape(client.get(reverse("roles:marcom_home")).content.decode())
 
-    assert "Today's stand-up" not in unescape(html)
+    assert reverse("standardwork:team_standup_today", args=[department.pk]) in html
+    assert reverse("standardwork:team_impediments", args=[department.pk]) in html
+    assert client.get(
+        reverse("standardwork:team_standup_today", args=[department.pk])
+    ).status_code in (200, 302)
 
 
 def test_a_persons_page_links_their_standard_work_results(client, demo):
