@@ -244,28 +244,3 @@ def template_version_adopt(
         cycle=cycle,
         effective_from=effective_from,
     )
-
-
-def template_revise(
-    *,
-    actor: User | None,
-    template: StandardWorkTemplate,
-    items: Iterable[ItemSpec],
-    note: str,
-    cycle: Cycle | None = None,
-    check_access: bool = True,
-) -> TemplateVersion:
-    """Deprecated: the cycle's adoption calls template_version_adopt, the editor
-    template_version_create. Kept for the cycle service's old call until it switches."""
-    if check_access:
-        if actor is None:
-            raise PermissionDenied("Standard work changes need someone who makes them.")
-        return template_version_create(actor=actor, template_id=template.pk, items=items, note=note)
-    return template_version_adopt(
-        template_id=template.pk,
-        items=items,
-        note=note,
-        cycle=cycle,
-        actor=actor,
-        effective_from=template_today(template),
-    )
