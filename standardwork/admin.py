@@ -32,11 +32,13 @@ from standardwork.models import (
     CheckEvent,
     Checklist,
     ControlPoint,
+    ControlPointBaseline,
     Cycle,
     CycleEvent,
     Impediment,
     LayerTarget,
     Measurement,
+    MeasurementChange,
     MissReason,
     Notice,
     StandardWorkTemplate,
@@ -526,6 +528,26 @@ class MeasurementAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ["control_point__name", "signal"]
     list_select_related = ["control_point", "entered_by"]
     date_hierarchy = "measured_on"
+
+
+@admin.register(ControlPointBaseline)
+class ControlPointBaselineAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Baselines are started from the chart page or by a cycle's adoption."""
+
+    list_display = ["control_point", "starts_on", "reason", "cycle", "created_by"]
+    list_filter = ["control_point__team"]
+    search_fields = ["control_point__name", "reason"]
+    list_select_related = ["control_point", "cycle", "created_by"]
+
+
+@admin.register(MeasurementChange)
+class MeasurementChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The history of corrections and voids, kept as written."""
+
+    list_display = ["measurement", "kind", "old_value", "new_value", "reason", "changed_by"]
+    list_filter = ["kind"]
+    search_fields = ["measurement__control_point__name", "reason"]
+    list_select_related = ["measurement__control_point", "changed_by"]
 
 
 @admin.register(StandupAttendance)

@@ -14,11 +14,13 @@ from standardwork.models import (
     CheckEvent,
     Checklist,
     ControlPoint,
+    ControlPointBaseline,
     Cycle,
     CycleEvent,
     Impediment,
     LayerTarget,
     Measurement,
+    MeasurementChange,
     MissReason,
     Notice,
     StandardWorkTemplate,
@@ -95,6 +97,9 @@ def day(root):
     StandupAttendance.objects.create(standup=standup, person=leader, present=True)
     cycle = Cycle.objects.create(team=team, title="Shorter stand-ups", created_by=leader)
     control_point = ControlPoint.objects.create(team=team, name="Calls per day", unit="calls")
+    measurement = Measurement.objects.create(
+        control_point=control_point, value=42, measured_on=MONDAY.date(), entered_by=leader
+    )
     return {
         "leader": leader,
         "template": template,
@@ -111,8 +116,20 @@ def day(root):
             cycle=cycle, actor=leader, from_phase="plan", to_phase="do"
         ),
         "controlpoint": control_point,
-        "measurement": Measurement.objects.create(
-            control_point=control_point, value=42, measured_on=MONDAY.date(), entered_by=leader
+        "measurement": measurement,
+        "controlpointbaseline": ControlPointBaseline.objects.create(
+            control_point=control_point,
+            starts_on=MONDAY.date(),
+            reason="New script",
+            created_by=leader,
+        ),
+        "measurementchange": MeasurementChange.objects.create(
+            measurement=measurement,
+            kind="correct",
+            old_value=41,
+            new_value=42,
+            reason="Typo",
+            changed_by=leader,
         ),
         "version": template.versions.get(),
         "item": TemplateItem.objects.filter(version__template=template).first(),
@@ -159,6 +176,8 @@ ADMIN_PAGES = [
     ("cycleevent", False),
     ("controlpoint", False),
     ("measurement", False),
+    ("controlpointbaseline", False),
+    ("measurementchange", False),
 ]
 
 
