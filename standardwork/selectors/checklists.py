@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from roles import policy as organisation
 from roles.models import User
 from roles.selectors import person_places
 from standardwork import calendar
@@ -176,11 +177,15 @@ def is_on_todays_page(check: Check, *, today: date) -> bool:
     return check.checklist.date == today or is_carried(check, today=today)
 
 
-def check_row(*, check_id: int) -> Check | None:
-    """One check with what its row shows; access is for the caller (and the service) to decide."""
+def check_row(*, viewer: User, check_id: int) -> Check | None:
+    """One check with what its row shows, if `viewer` may see its owner's standard work
+    (their own, or a layer below them); None when not, as when it does not exist.
+
+    Whether they may change it is for the caller (and the service) to decide.
+    """
     return (
-        Check.objects.select_related("checklist", "item", "miss_reason", "verified_by")
-        .filter(pk=check_id)
+        Check.objects.select_related("checklist__owner", "item", "miss_reason", "verified_by")
+        .filter(pk=check_id, checklist__owner__in=organisation.overseen_people(viewer))
         .first()
     )
 

@@ -529,9 +529,14 @@ def board_row(*, viewer: User, person_id: int, day: date) -> BoardRow | None:
     return rows[0] if rows else None
 
 
-def checklist_with_owner(*, checklist_id: int) -> Checklist | None:
-    """A checklist and its owner; whether the viewer may see it is the view's to ask."""
-    return Checklist.objects.select_related("owner").filter(pk=checklist_id).first()
+def checklist_with_owner(*, viewer: User, checklist_id: int) -> Checklist | None:
+    """A checklist and its owner, if `viewer` may see the owner's standard work (their
+    own, or a layer below them); None when not, as when it does not exist."""
+    return (
+        Checklist.objects.select_related("owner")
+        .filter(pk=checklist_id, owner__in=organisation.overseen_people(viewer))
+        .first()
+    )
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Issuing is a reconciliation: it asks the database what is due now in each
 person's own time zone and makes it so, so running it twice, late, or in two
 workers at once leaves one result. A change to a check takes the row lock,
-then checks that the actor owns it and that its day is current, then writes.
+then checks that the actor may see it (CheckGone, a 404, when not: an outsider
+cannot tell a foreign id from a missing one), that they own it (403) and that
+its day is current, then validates and writes.
 """
 
 from collections import defaultdict
@@ -13,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
+from django.http import Http404
 from django.utils import timezone
 
 from roles import policy as organisation
@@ -34,8 +37,15 @@ from standardwork.models import (
 CATCH_UP_DAYS = 14
 
 
-class CheckGone(Exception):
-    """The item, or the checklist it was on, no longer exists."""
+CHECK_GONE = "That item no longer exists; reload the page."
+
+
+class CheckGone(Http404):
+    """The item no longer exists, or it is not the actor's to see.
+
+    One answer for both (the project's 404, with this message), so that nobody
+    learns which ids exist by trying them.
+    """
 
 
 # --- issuing ------------------------------------------------------------------
@@ -203,16 +213,22 @@ def checklist_issue_today(*, user: User, now: datetime | None = None) -> Checkli
 # --- ticking ------------------------------------------------------------------
 
 
-def check_lock(check_id: int) -> Check:
-    """Call inside a transaction: the check, row-locked, with its checklist and item."""
-    try:
-        return (
-            Check.objects.select_for_update(of=("self",))
-            .select_related("checklist", "item")
-            .get(pk=check_id)
-        )
-    except Check.DoesNotExist:
-        raise CheckGone("That item no longer exists; reload the page.") from None
+def check_lock(check_id: int, *, actor: User) -> Check:
+    """Call inside a transaction: the check, row-locked, with its checklist, owner and item.
+
+    CheckGone (a 404) when it does not exist or `actor` may not see its owner's
+    standard work (their own, or of a layer below them); whether they may change
+    it is for the caller to ask next, and refuse with a 403.
+    """
+    check = (
+        Check.objects.select_for_update(of=("self",))
+        .select_related("checklist__owner", "item")
+        .filter(pk=check_id)
+        .first()
+    )
+    if check is None or not organisation.can_view_person(actor, check.checklist.owner):
+        raise CheckGone(CHECK_GONE)
+    return check
 
 
 def _require_own_current_check(actor: User, check: Check, now: datetime | None) -> None:
@@ -232,7 +248,7 @@ def check_event_add(check: Check, actor: User | None, kind: str, text: str = "")
 @transaction.atomic
 def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Check:
     """Mark an item done. A second tap on a done item changes nothing."""
-    check = check_lock(check_id)
+    check = check_lock(check_id, actor=actor)
     _require_own_current_check(actor, check, now)
     if check.status == Check.Status.DONE:
         return check
@@ -254,7 +270,7 @@ def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
 @transaction.atomic
 def check_undo(*, actor: User, check_id: int, now: datetime | None = None) -> Check:
     """Reopen a ticked or missed item, on the day it was changed."""
-    check = check_lock(check_id)
+    check = check_lock(check_id, actor=actor)
     _require_own_current_check(actor, check, now)
     if check.status == Check.Status.OPEN:
         return check
@@ -289,6 +305,8 @@ def check_mark_missed(
     now: datetime | None = None,
 ) -> Check:
     """Mark an item missed; a reason (from the list or typed) and a note are required."""
+    check = check_lock(check_id, actor=actor)
+    _require_own_current_check(actor, check, now)
     reason_text = reason_text.strip()
     note = note.strip()
     errors = {}
@@ -298,8 +316,6 @@ def check_mark_missed(
         errors["note"] = "Say in a few words what happened."
     if errors:
         raise ValidationError(errors)
-    check = check_lock(check_id)
-    _require_own_current_check(actor, check, now)
     check.status = Check.Status.MISSED
     check.done_at = None
     check.actual_minutes = None

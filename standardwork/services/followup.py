@@ -17,6 +17,7 @@ from datetime import date, datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,8 +313,19 @@ def notice_email_send(*, notice_id: int) -> bool:
     return True
 
 
+NOTICE_GONE = "That notice no longer exists."
+
+
 @transaction.atomic
-def notice_mark_read(*, actor: User, notice_id: int) -> None:
-    Notice.objects.filter(pk=notice_id, recipient=actor, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+def notice_mark_read(*, actor: User, notice_id: int) -> Notice:
+    """Mark one of the actor's notices read; marking it again changes nothing.
+
+    Http404 for someone else's notice as for a missing one: one answer for both.
+    """
+    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None or notice.recipient_id != actor.pk:
+        raise Http404(NOTICE_GONE)
+    if notice.read_at is None:
+        notice.read_at = timezone.now()
+        notice.save(update_fields=["read_at"])
+    return notice

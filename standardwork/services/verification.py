@@ -1,8 +1,14 @@
 """Writes of layered verification (kamishibai): the layer above confirms a
-person's day, asks for a countermeasure on an item, and the owner records it."""
+person's day, asks for a countermeasure on an item, and the owner records it.
 
-from django.core.exceptions import PermissionDenied, ValidationError
+Each takes the row lock, then answers 404 (`CheckGone`, `ChecklistGone`) when the
+row does not exist or the actor may not see its owner's standard work, 403 when
+they may see it but not do this, then validates and writes.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from roles import policy as organisation
@@ -13,6 +19,28 @@ from standardwork.selectors import verification as verification_selectors
 from standardwork.services import followup
 from standardwork.services.checklists import check_event_add, check_lock
 
+CHECKLIST_GONE = "That checklist no longer exists; reload the page."
+NOT_VERIFIER = "You verify only the standard work of the layer below you."
+NOT_COUNTERMEASURE_OWNER = "Only the owner of the item records its countermeasure."
+
+
+class ChecklistGone(Http404):
+    """The checklist no longer exists, or it is not the actor's to see (one answer)."""
+
+
+def _checklist_lock(checklist_id: int, *, actor: User) -> Checklist:
+    """Call inside a transaction: the checklist, row-locked, with its owner; ChecklistGone
+    when it does not exist or `actor` may not see its owner's standard work."""
+    checklist = (
+        Checklist.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .filter(pk=checklist_id)
+        .first()
+    )
+    if checklist is None or not organisation.can_view_person(actor, checklist.owner):
+        raise ChecklistGone(CHECKLIST_GONE)
+    return checklist
+
 
 @transaction.atomic
 def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
@@ -22,11 +50,8 @@ def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
     "changed after confirmation") confirms those changes: each changed item
     gets a new confirm event, and the mark goes.
     """
-    checklist = Checklist.objects.select_for_update().select_related("owner").get(pk=checklist_id)
-    organisation.require(
-        policy.can_verify(actor, checklist.owner),
-        "You verify only the standard work of the layer below you.",
-    )
+    checklist = _checklist_lock(checklist_id, actor=actor)
+    organisation.require(policy.can_verify(actor, checklist.owner), NOT_VERIFIER)
     reconfirmed = list(
         checklist.checks.exclude(verification=Check.Verification.NONE)
         .annotate(changed=verification_selectors.changed_after_confirmation())
@@ -52,15 +77,12 @@ def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
 @transaction.atomic
 def check_request_countermeasure(*, actor: User, check_id: int, comment: str) -> Check:
     """Ask the owner for a countermeasure; the item stays red until they record one."""
+    check = check_lock(check_id, actor=actor)
+    owner = check.checklist.owner
+    organisation.require(policy.can_verify(actor, owner), NOT_VERIFIER)
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": "Say what countermeasure you are asking for."})
-    check = check_lock(check_id)
-    owner = check.checklist.owner
-    organisation.require(
-        policy.can_verify(actor, owner),
-        "You verify only the standard work of the layer below you.",
-    )
     check.verification = Check.Verification.COUNTERMEASURE_REQUESTED
     check.verification_comment = comment
     check.verified_by = actor
@@ -83,12 +105,11 @@ def check_request_countermeasure(*, actor: User, check_id: int, comment: str) ->
 @transaction.atomic
 def check_record_countermeasure(*, actor: User, check_id: int, countermeasure: str) -> Check:
     """The owner answers a request with a countermeasure; the item turns green."""
+    check = check_lock(check_id, actor=actor)
+    organisation.require(policy.can_change_check(actor, check), NOT_COUNTERMEASURE_OWNER)
     countermeasure = countermeasure.strip()
     if not countermeasure:
         raise ValidationError({"countermeasure": "Describe the countermeasure."})
-    check = check_lock(check_id)
-    if check.checklist.owner_id != actor.pk:
-        raise PermissionDenied("Only the owner of the item records its countermeasure.")
     if check.verification != Check.Verification.COUNTERMEASURE_REQUESTED:
         raise ValidationError("No countermeasure was asked for on this item.")
     check.verification = Check.Verification.COUNTERMEASURE_RECORDED

@@ -5,12 +5,15 @@ partial (the row with an out-of-band progress bar); the same forms work as
 plain POSTs and redirect back.
 
 Errors, the same way everywhere:
-- PermissionDenied (from a service, or `_own_check_or_refuse`) propagates: the
-  project's 403 page shows its message; nothing is written.
+- An item that does not exist, or whose owner's standard work the user may not
+  see, is not found (`CheckGone`, a 404 with "That item no longer exists; reload
+  the page.", from the service or `_own_check`): the same answer for both, so an
+  outsider cannot tell which ids exist.
+- PermissionDenied (from a service, or `_own_check`) propagates for one who may
+  see the item but not change it: the project's 403 page shows its message;
+  nothing is written.
 - ValidationError: the message at the row or form (htmx: status 200, so htmx
   swaps it in); without htmx a flash message and a redirect back.
-- CheckGone: "That item no longer exists; reload the page." in place of the
-  row (htmx, status 200), else flashed.
 """
 
 from django.contrib import messages
@@ -32,7 +35,6 @@ from standardwork.services import followup
 from standardwork.services import verification as verification_services
 
 PAGE = "standardwork/my_standard_work.html"
-GONE = "That item no longer exists; reload the page."
 
 
 def _messages_of(error: ValidationError) -> str:
@@ -79,27 +81,30 @@ def _row(request, check: Check, *, error: str = "", miss_form: MissForm | None =
     return render(request, f"{PAGE}#row_with_progress", context)
 
 
-def _gone(request, check_id: int, message: str = GONE):
-    if request.htmx:
-        return render(request, f"{PAGE}#gone", {"check_id": check_id, "message": message})
-    messages.error(request, message)
-    return redirect("standardwork:my_standard_work")
+def _visible_check(request, check_id: int) -> Check:
+    """The check's row; CheckGone (404) if it does not exist or is not the user's to see."""
+    check = selectors.check_row(viewer=request.user, check_id=check_id)
+    if check is None:
+        raise checklist_services.CheckGone(checklist_services.CHECK_GONE)
+    return check
+
+
+def _own_check(request, check_id: int) -> Check:
+    """The check's row; 404 as `_visible_check`, PermissionDenied if it is someone else's."""
+    check = _visible_check(request, check_id)
+    organisation.require(policy.can_change_check(request.user, check), policy.OWN_CHECKS_ONLY)
+    return check
 
 
 def _change_check(request, check_id: int, change, success: str):
     """Run a row's service; answer with the row (htmx) or a redirect to the page."""
     try:
         check = change()
-    except checklist_services.CheckGone as error:
-        return _gone(request, check_id, str(error))
     except ValidationError as error:
         if not request.htmx:
             messages.error(request, _messages_of(error))
             return redirect("standardwork:my_standard_work")
-        check = selectors.check_row(check_id=check_id)
-        if check is None:
-            return _gone(request, check_id)
-        return _row(request, check, error=_messages_of(error))
+        return _row(request, _visible_check(request, check_id), error=_messages_of(error))
     if request.htmx:
         return _row(request, check)
     messages.success(request, success.format(title=check.item.title))
@@ -128,23 +133,13 @@ def check_undo(request, check_id: int):
     )
 
 
-def _own_check_or_refuse(request, check_id: int) -> Check | None:
-    """The check's row if it exists; PermissionDenied if it is someone else's."""
-    check = selectors.check_row(check_id=check_id)
-    if check is not None:
-        organisation.require(policy.can_change_check(request.user, check), policy.OWN_CHECKS_ONLY)
-    return check
-
-
 @require_GET
 @login_required
 def check_row(request, check_id: int):
     """The row as it is (the miss form's Cancel); without htmx, the page."""
+    check = _own_check(request, check_id)
     if not request.htmx:
         return redirect("standardwork:my_standard_work")
-    check = _own_check_or_refuse(request, check_id)
-    if check is None:
-        return _gone(request, check_id)
     return _row(request, check)
 
 
@@ -155,9 +150,7 @@ def check_miss(request, check_id: int):
 
     htmx gets the row with the form in it; without JavaScript it is a page.
     """
-    check = _own_check_or_refuse(request, check_id)
-    if check is None:
-        return _gone(request, check_id)
+    check = _own_check(request, check_id)
     form = MissForm(request.POST or None, check_id=check_id)
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,8 +161,6 @@ def check_miss(request, check_id: int):
                 reason_text=form.cleaned_data["reason_text"],
                 note=form.cleaned_data["note"],
             )
-        except checklist_services.CheckGone as error:
-            return _gone(request, check_id, str(error))
         except ValidationError as error:
             form_add_service_errors(form, error)
         else:
@@ -186,6 +177,10 @@ def check_miss(request, check_id: int):
 @login_required
 def check_record_countermeasure(request, check_id: int):
     """The owner answers a countermeasure request; the item turns green on the board."""
+    check = _visible_check(request, check_id)
+    organisation.require(
+        policy.can_change_check(request.user, check), verification_services.NOT_COUNTERMEASURE_OWNER
+    )
     form = CountermeasureRecordForm(request.POST)
     error = ""
     if form.is_valid():
@@ -195,15 +190,13 @@ def check_record_countermeasure(request, check_id: int):
                 check_id=check_id,
                 countermeasure=form.cleaned_data["countermeasure"],
             )
-        except checklist_services.CheckGone as gone:
-            return _gone(request, check_id, str(gone))
         except ValidationError as invalid:
             error = _messages_of(invalid)
         else:
             if not request.htmx:
                 messages.success(request, f"Countermeasure recorded: {check.item.title}.")
                 return redirect("standardwork:my_standard_work")
-            check = selectors.check_row(check_id=check_id)
+            check = _visible_check(request, check_id)
             today = selectors.check_today(check)
             return render(
                 request,
@@ -220,9 +213,6 @@ def check_record_countermeasure(request, check_id: int):
     if not request.htmx:
         messages.error(request, error)
         return redirect("standardwork:my_standard_work")
-    check = _own_check_or_refuse(request, check_id)
-    if check is None:
-        return _gone(request, check_id)
     return render(
         request,
         f"{PAGE}#countermeasure",

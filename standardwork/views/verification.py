@@ -6,7 +6,9 @@ where the layer above confirms it or asks for a countermeasure.
 list of everyone, `/verify/?date=…&person=…` one person's day (an htmx request
 gets it as the grid's panel). The confirm and ask forms work as plain POSTs
 and redirect back; from the panel they also refresh the person's grid row.
-Refusals propagate as PermissionDenied.
+A checklist or item that does not exist, or whose owner's standard work the user
+may not see, is not found (404, one answer for both); one they may see but not
+verify is refused (PermissionDenied, 403). Both propagate.
 """
 
 from datetime import date
@@ -20,13 +22,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRefresh
 
 from leanops.base.http import parse_week_param
 from roles import policy as organisation
 from standardwork import policy
 from standardwork.forms.verification import BoardDayForm, BoardWeekForm, CountermeasureRequestForm
-from standardwork.models import Checklist
 from standardwork.selectors import checklists as checklist_selectors
 from standardwork.selectors import verification as verification_selectors
 from standardwork.services import checklists as checklist_services
@@ -34,8 +34,6 @@ from standardwork.services import verification as verification_services
 
 BOARD = "standardwork/verify_board.html"
 DAY = "standardwork/verify_day.html"
-GONE = "That item no longer exists; reload the page."
-CHECKLIST_GONE = "That checklist no longer exists; reload the page."
 NOT_ON_BOARD = "That person is not on your verification board."
 
 
@@ -93,19 +91,11 @@ def _verify_day(request):
     return render(request, DAY, context)
 
 
-def _board_gone(request, message: str):
-    """Something on the board went away: say so and show the board as it is now."""
-    messages.error(request, message)
-    if request.htmx:
-        return HttpResponseClientRefresh()
-    return redirect("standardwork:verify_board")
-
-
 def _person_card(request, *, person_id: int, day: date, **extra):
     """The person's card after a change; from the grid's panel, their grid row too (out of band)."""
     row = verification_selectors.board_row(viewer=request.user, person_id=person_id, day=day)
     if row is None:
-        raise PermissionDenied("You verify only the standard work of the layer below you.")
+        raise PermissionDenied(verification_services.NOT_VERIFIER)
     in_grid = request.POST.get("in_grid") == "1"
     context = {
         "row": row,
@@ -135,13 +125,11 @@ def _person_card(request, *, person_id: int, day: date, **extra):
 @login_required
 def checklist_detail(request, checklist_id: int):
     """One person's day as the board shows it, for them and the layers above them."""
-    checklist = verification_selectors.checklist_with_owner(checklist_id=checklist_id)
-    if checklist is None:
-        raise Http404(CHECKLIST_GONE)
-    organisation.require(
-        organisation.can_view_person(request.user, checklist.owner),
-        "You can see only your own standard work.",
+    checklist = verification_selectors.checklist_with_owner(
+        viewer=request.user, checklist_id=checklist_id
     )
+    if checklist is None:
+        raise verification_services.ChecklistGone(verification_services.CHECKLIST_GONE)
     row = verification_selectors.board_row(
         viewer=request.user, person_id=checklist.owner_id, day=checklist.date
     )
@@ -162,19 +150,16 @@ def check_history(request, check_id: int):
     """Every event of one item, for its owner and the layers above them."""
     history = verification_selectors.check_history(viewer=request.user, check_id=check_id)
     if history is None:
-        raise Http404(GONE)
+        raise checklist_services.CheckGone(checklist_services.CHECK_GONE)
     return render(request, "standardwork/verify_history.html", {"history": history})
 
 
 @require_POST
 @login_required
 def checklist_confirm(request, checklist_id: int):
-    try:
-        checklist = verification_services.checklist_confirm(
-            actor=request.user, checklist_id=checklist_id
-        )
-    except Checklist.DoesNotExist:
-        return _board_gone(request, CHECKLIST_GONE)
+    checklist = verification_services.checklist_confirm(
+        actor=request.user, checklist_id=checklist_id
+    )
     if request.htmx:
         return _person_card(request, person_id=checklist.owner_id, day=checklist.date)
     messages.success(request, f"Confirmed {checklist.owner.display_name}'s standard work.")
@@ -185,9 +170,12 @@ def checklist_confirm(request, checklist_id: int):
 @login_required
 def check_request_countermeasure(request, check_id: int):
     """Ask the owner for a countermeasure; the item stays red until they record one."""
-    check = checklist_selectors.check_row(check_id=check_id)
+    check = checklist_selectors.check_row(viewer=request.user, check_id=check_id)
     if check is None:
-        return _board_gone(request, GONE)
+        raise checklist_services.CheckGone(checklist_services.CHECK_GONE)
+    organisation.require(
+        policy.can_verify(request.user, check.checklist.owner), verification_services.NOT_VERIFIER
+    )
     form = CountermeasureRequestForm(request.POST)
     error = ""
     if form.is_valid():
@@ -195,8 +183,6 @@ def check_request_countermeasure(request, check_id: int):
             verification_services.check_request_countermeasure(
                 actor=request.user, check_id=check_id, comment=form.cleaned_data["comment"]
             )
-        except checklist_services.CheckGone:
-            return _board_gone(request, GONE)
         except ValidationError as invalid:
             error = _messages_of(invalid)
     else:

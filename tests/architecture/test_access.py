@@ -134,35 +134,8 @@ OUTSIDER_OBJECTS: dict[str, tuple[type[Model], Callable[[Team], Q]]] = {
 
 GET, GET_HTMX = "GET", "GET (htmx)"
 POST_EMPTY, POST, POST_HTMX = "POST (empty)", "POST (plausible)", "POST (plausible, htmx)"
-CHECKLISTS_403 = (
-    "as issue 8 defect 3, but not named there: a foreign check or checklist answers 403 "
-    "(404 when it does not exist), which tells an outsider that the id exists"
-)
-NOTICE_IGNORED = (
-    "not in issue 8: marking someone else's notice read answers 302 (nothing is marked), not 404"
-)
-_ALL_403 = {GET: 403, GET_HTMX: 403, POST_EMPTY: 403, POST: 403, POST_HTMX: 403}
-_POSTS_403 = {POST_EMPTY: 403, POST: 403, POST_HTMX: 403}
 # URL name -> (reason, the answers that are not 404), for every outsider alike.
-_WRONG_FOR_EVERY_OUTSIDER: dict[str, tuple[str, dict[str, int]]] = {
-    "standardwork:checklist_detail": (CHECKLISTS_403, {GET: 403, GET_HTMX: 403}),
-    # Without htmx it redirects to the owner's page before looking the id up.
-    "standardwork:check_row": (CHECKLISTS_403, {GET: 302, GET_HTMX: 403}),
-    "standardwork:check_miss": (CHECKLISTS_403, _ALL_403),
-    "standardwork:check_tick": (CHECKLISTS_403, _POSTS_403),
-    "standardwork:check_undo": (CHECKLISTS_403, _POSTS_403),
-    "standardwork:checklist_confirm": (CHECKLISTS_403, _POSTS_403),
-    # The empty form is refused (302 with a message) before the id is looked up.
-    "standardwork:check_record_countermeasure": (
-        CHECKLISTS_403,
-        {POST_EMPTY: 302, POST: 403, POST_HTMX: 403},
-    ),
-    "standardwork:check_request_countermeasure": (
-        CHECKLISTS_403,
-        {POST_EMPTY: 302, POST: 403, POST_HTMX: 403},
-    ),
-    "standardwork:notice_read": (NOTICE_IGNORED, {POST_EMPTY: 302, POST: 302, POST_HTMX: 200}),
-}
+_WRONG_FOR_EVERY_OUTSIDER: dict[str, tuple[str, dict[str, int]]] = {}
 KNOWN_DEFECTS: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     (name, username): known
     for name, known in _WRONG_FOR_EVERY_OUTSIDER.items()

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 
 from standardwork.models import Check, CheckEvent, Checklist, MissReason, Notice
 from standardwork.services import checklists as checklist_services
@@ -83,8 +84,9 @@ def test_missed_needs_a_reason_and_a_note_and_writes_nothing_without(org, checks
 
     with pytest.raises(ValidationError) as error:
         checklist_services.check_mark_missed(
-            actor=org["leader"], check_id=checks[1].pk, note="", reason=None, reason_text=" "
-        )
+            actor=org["leader"], check_id=checks[1].pk, note="", reason=None, reason_text=" ",
+            now=WEDNESDAY,
+        )  # fmt: skip
 
     assert error.value.message_dict == {
         "reason": ["Choose a reason or type one."],
@@ -122,11 +124,23 @@ def test_missed_with_a_typed_reason_too_long_is_refused(org, checks):
     assert CheckEvent.objects.count() == 0
 
 
-def test_a_member_cannot_tick_another_persons_item(org, checks):
+def test_a_member_does_not_find_their_leaders_item_to_tick(org, checks):
     before = state(checks[0])
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404, match="That item no longer exists; reload the page."):
         checklist_services.check_tick(actor=org["member"], check_id=checks[0].pk, now=WEDNESDAY)
+
+    assert state(checks[0]) == before
+    assert CheckEvent.objects.count() == 0
+
+
+def test_the_coordinator_sees_a_leaders_item_but_cannot_tick_it(org, checks):
+    before = state(checks[0])
+
+    with pytest.raises(PermissionDenied, match="You can only change your own standard work."):
+        checklist_services.check_tick(
+            actor=org["coordinator"], check_id=checks[0].pk, now=WEDNESDAY
+        )
 
     assert state(checks[0]) == before
     assert CheckEvent.objects.count() == 0
@@ -233,9 +247,9 @@ def test_a_coordinator_verifies_only_their_own_teams(org, checks):
     outsider = UserFactory(username="other_tc")
     TeamFactory(name="South", value_streams=[org["pumps"]], coordinator=outsider)
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         verification_services.checklist_confirm(actor=outsider, checklist_id=checks[0].checklist_id)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         verification_services.check_request_countermeasure(
             actor=outsider, check_id=checks[0].pk, comment="x"
         )
@@ -251,7 +265,7 @@ def test_a_vsm_verifies_only_their_own_value_stream(org, checks):
 
     other_vsm = ValueStreamFactory(name="Service").vsm
 
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Http404):
         verification_services.checklist_confirm(
             actor=other_vsm, checklist_id=checks[0].checklist_id
         )
@@ -260,12 +274,25 @@ def test_a_vsm_verifies_only_their_own_value_stream(org, checks):
     assert Checklist.objects.get(pk=checks[0].checklist_id).verified_by == org["vsm"]
 
 
-def test_a_member_cannot_verify_their_leader(org, checks):
-    with pytest.raises(PermissionDenied):
+def test_a_member_does_not_find_their_leaders_day_to_verify(org, checks):
+    with pytest.raises(Http404):
         verification_services.checklist_confirm(
             actor=org["member"], checklist_id=checks[0].checklist_id
         )
 
+    assert CheckEvent.objects.count() == 0
+
+
+def test_the_owner_sees_their_own_day_but_cannot_confirm_it(org, checks):
+    with pytest.raises(
+        PermissionDenied, match="You verify only the standard work of the layer below you."
+    ):
+        verification_services.checklist_confirm(
+            actor=org["leader"], checklist_id=checks[0].checklist_id
+        )
+
+    checklist = Checklist.objects.get(pk=checks[0].checklist_id)
+    assert (checklist.verified_by_id, checklist.verified_at) == (None, None)
     assert CheckEvent.objects.count() == 0
 
 

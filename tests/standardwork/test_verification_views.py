@@ -172,18 +172,26 @@ def test_confirm_without_javascript_redirects_to_the_board_of_that_day(client, o
     assert response.url == f"{url('verify_board')}?date={checklist.date.isoformat()}"
 
 
-@pytest.mark.parametrize("who", ["member", "other_coordinator", "far_vsm"])
-def test_only_the_layer_above_may_confirm_a_day(client, org, who):
+@pytest.mark.parametrize(
+    ("who", "status", "message"),
+    [
+        # Who may not see the leader's standard work does not find the day.
+        ("member", 404, "That checklist no longer exists; reload the page."),
+        ("other_coordinator", 404, "That checklist no longer exists; reload the page."),
+        ("far_vsm", 404, "That checklist no longer exists; reload the page."),
+        # The leader sees their own day but is not the layer above it.
+        ("leader", 403, "You verify only the standard work of the layer below you."),
+    ],
+)
+def test_only_the_layer_above_may_confirm_a_day(client, org, who, status, message):
     checks = todays_checks(org.leader)
     before = [snapshot(check) for check in checks]
     client.force_login(getattr(org, who))
 
     response = client.post(url("checklist_confirm", checks[0].checklist_id))
 
-    assert response.status_code == 403
-    assert "You verify only the standard work of the layer below you." in (
-        response.content.decode()
-    )
+    assert response.status_code == status
+    assert message in response.content.decode()
     checklist = Checklist.objects.get(pk=checks[0].checklist_id)
     assert (checklist.verified_by, checklist.verified_at) == (None, None)
     assert [snapshot(check) for check in checks] == before
@@ -196,20 +204,35 @@ def test_confirming_a_checklist_that_no_longer_exists_says_so(client, org):
     client.force_login(org.coordinator)
 
     inline = client.post(url("checklist_confirm", gone), **HTMX)
-    plain = client.post(url("checklist_confirm", gone), follow=True)
+    plain = client.post(url("checklist_confirm", gone))
 
-    assert (inline.status_code, inline["HX-Refresh"]) == (200, "true")
+    # Not found, as a day of someone one may not see: the two are one answer.
+    assert (inline.status_code, inline["HX-Retarget"]) == (404, "#messages")
+    assert "That checklist no longer exists; reload the page." in inline.content.decode()
+    assert plain.status_code == 404
     assert "That checklist no longer exists; reload the page." in plain.content.decode()
     assert CheckEvent.objects.count() == 0
 
 
-def test_member_cannot_open_another_persons_checklist(client, org):
+@pytest.mark.parametrize("who", ["member", "other_coordinator", "far_vsm"])
+def test_someone_not_above_a_person_does_not_find_their_checklist(client, org, who):
     checklist = todays_checks(org.leader)[0].checklist
-    client.force_login(org.member)
+    client.force_login(getattr(org, who))
 
     response = client.get(url("checklist_detail", checklist.pk))
 
-    assert response.status_code == 403
+    assert response.status_code == 404
+    assert "That checklist no longer exists; reload the page." in response.content.decode()
+
+
+def test_a_person_opens_their_own_checklist_without_the_confirm_button(client, org):
+    checklist = todays_checks(org.leader)[0].checklist
+    client.force_login(org.leader)
+
+    response = client.get(url("checklist_detail", checklist.pk))
+
+    assert response.status_code == 200
+    assert url("checklist_confirm", checklist.pk) not in response.content.decode()
 
 
 def test_coordinator_opens_a_persons_checklist_with_its_actions(client, org):
@@ -222,14 +245,27 @@ def test_coordinator_opens_a_persons_checklist_with_its_actions(client, org):
     assert url("checklist_confirm", checklist.pk) in response.content.decode()
 
 
-def test_member_cannot_ask_for_a_countermeasure_and_nothing_is_written(client, org):
+@pytest.mark.parametrize(
+    ("who", "status", "message"),
+    [
+        ("member", 404, "That item no longer exists; reload the page."),
+        ("far_vsm", 404, "That item no longer exists; reload the page."),
+        # The leader sees their own item but does not verify it.
+        ("leader", 403, "You verify only the standard work of the layer below you."),
+    ],
+)
+@pytest.mark.parametrize("comment", ["Why?", ""])
+def test_only_the_layer_above_asks_for_a_countermeasure_and_nothing_is_written(
+    client, org, who, status, message, comment
+):
     check = todays_checks(org.leader)[0]
     before = snapshot(check)
-    client.force_login(org.member)
+    client.force_login(getattr(org, who))
 
-    response = client.post(url("check_request_countermeasure", check.pk), {"comment": "Why?"})
+    response = client.post(url("check_request_countermeasure", check.pk), {"comment": comment})
 
-    assert response.status_code == 403
+    assert response.status_code == status
+    assert message in response.content.decode()
     assert snapshot(check) == before
     assert (CheckEvent.objects.count(), Notice.objects.count()) == (0, 0)
 
@@ -305,11 +341,20 @@ def test_recording_a_countermeasure_without_text_or_for_someone_else_writes_noth
         url("check_record_countermeasure", check.pk), {"countermeasure": ""}, **HTMX
     )
     client.force_login(org.member)
-    other = client.post(url("check_record_countermeasure", check.pk), {"countermeasure": "Mine"})
+    unseen = client.post(url("check_record_countermeasure", check.pk), {"countermeasure": "Mine"})
+    client.force_login(org.coordinator)
+    not_owner = [
+        client.post(url("check_record_countermeasure", check.pk), {"countermeasure": text})
+        for text in ["Mine", ""]
+    ]
 
     assert empty.status_code == 200
     assert "Describe the countermeasure." in empty.content.decode()
-    assert other.status_code == 403
+    assert unseen.status_code == 404
+    assert [response.status_code for response in not_owner] == [403, 403]
+    assert "Only the owner of the item records its countermeasure." in (
+        not_owner[1].content.decode()
+    )
     assert snapshot(check) == before
     assert CheckEvent.objects.count() == events
 

@@ -267,20 +267,39 @@ def test_typed_reason_longer_than_the_field_is_a_form_error_and_writes_nothing(c
     assert CheckEvent.objects.count() == 0
 
 
-def test_ticking_another_persons_item_is_refused_and_writes_nothing(client, org):
-    check = todays_checks(org.leader)[0]
-    before = snapshot(check)
-    client.force_login(org.member)
-
-    responses = [
+def _change_attempts(client, check) -> list:
+    return [
         client.post(url("check_tick", check.pk), **HTMX),
         client.post(url("check_tick", check.pk)),
         client.post(url("check_undo", check.pk)),
         client.post(url("check_miss", check.pk), {"reason_text": "Forgot", "note": "x"}),
         client.get(url("check_miss", check.pk)),
+        client.get(url("check_row", check.pk), **HTMX),
+        client.get(url("check_row", check.pk)),
     ]
 
-    assert [response.status_code for response in responses] == [403] * 5
+
+def test_someone_who_may_not_see_an_item_does_not_find_it_and_nothing_is_written(client, org):
+    check = todays_checks(org.leader)[0]
+    before = snapshot(check)
+    client.force_login(org.member)  # a member sees only their own standard work
+
+    responses = _change_attempts(client, check)
+
+    assert [response.status_code for response in responses] == [404] * 7
+    assert "That item no longer exists; reload the page." in responses[1].content.decode()
+    assert snapshot(check) == before
+    assert CheckEvent.objects.count() == 0
+
+
+def test_the_coordinator_sees_a_leaders_item_but_may_not_change_it(client, org):
+    check = todays_checks(org.leader)[0]
+    before = snapshot(check)
+    client.force_login(org.coordinator)
+
+    responses = _change_attempts(client, check)
+
+    assert [response.status_code for response in responses] == [403] * 7
     assert "You can only change your own standard work." in responses[1].content.decode()
     assert snapshot(check) == before
     assert CheckEvent.objects.count() == 0
@@ -321,15 +340,14 @@ def test_ticking_an_item_that_no_longer_exists_says_so(client, org):
     inline = client.post(url("check_tick", gone), **HTMX)
     plain = client.post(url("check_tick", gone))
 
-    assert inline.status_code == 200
-    assert inline.content.decode().strip() == (
-        f'<li id="check-{gone}" class="sw-row sw-gone" data-status="gone">\n'
-        '  <p class="error" role="alert">That item no longer exists; reload the page.</p>\n'
-        "</li>"
+    # Not found, as someone else's item is: an outsider cannot tell the two apart.
+    assert (inline.status_code, inline["HX-Retarget"]) == (404, "#messages")
+    assert inline.content.decode() == (
+        '<ul class="messages"><li class="message error" role="alert">'
+        "That item no longer exists; reload the page.</li></ul>"
     )
-    assert plain.status_code == 302
-    page = client.get(plain.url).content.decode()
-    assert "That item no longer exists; reload the page." in page
+    assert plain.status_code == 404
+    assert "That item no longer exists; reload the page." in plain.content.decode()
     assert CheckEvent.objects.count() == 0
 
 
@@ -377,6 +395,27 @@ def test_notice_can_be_marked_read(client, org):
     notice.refresh_from_db()
     assert notice.read_at is not None
     assert f'id="notice-{notice.pk}"' not in client.get(url("my_standard_work")).content.decode()
+
+
+def test_someone_elses_notice_is_not_found_and_stays_unread(client, org):
+    notice = Notice.objects.create(
+        recipient=org.leader,
+        kind=Notice.Kind.REMINDER,
+        date=timezone.now().date(),
+        text="3 open items",
+    )
+    client.force_login(org.coordinator)
+
+    responses = [
+        client.post(url("notice_read", notice.pk), **HTMX),
+        client.post(url("notice_read", notice.pk)),
+        client.post(url("notice_read", notice.pk + 1000)),
+    ]
+
+    assert [response.status_code for response in responses] == [404, 404, 404]
+    assert "That notice no longer exists." in responses[1].content.decode()
+    notice.refresh_from_db()
+    assert notice.read_at is None
 
 
 # --- the verification board ---------------------------------------------------
