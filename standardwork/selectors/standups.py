@@ -23,7 +23,7 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
@@ -47,6 +47,10 @@ STANDUP_MINUTES = 15
 SIGNALS_LOOKBACK = timedelta(days=7)
 # How many removed impediments and answered escalations a board keeps showing.
 RECENTLY_CLOSED = 20
+# The stand-up's agenda shows this many actions due and open impediments (the
+# oldest first) unless asked for all: a 15-minute stand-up cannot go through
+# more, and the page stays the same size however much is left open.
+AGENDA_SHOWN = 8
 HISTORY_PAGE_SIZE = 20
 
 
@@ -90,6 +94,16 @@ def escalation_targets(team: Team) -> list[tuple[User, ValueStream]]:
     return list(targets.values())
 
 
+def day_text(day: date | datetime, *, this_year: int) -> str:
+    """A day as the pages show it: "Mon 7 Dec", with its year when not `this_year`.
+
+    Computed once per row here rather than by an include per date in the row
+    templates (an include costs a template render each). A datetime is given
+    already in the zone it is shown in.
+    """
+    return dateformat.format(day, "D j M" if day.year == this_year else "D j M Y")
+
+
 def previous_working_day(day: date, working_days) -> date:
     """The last working day before `day` (a week back at most)."""
     for back in range(1, 8):
@@ -120,9 +134,22 @@ def decorate_impediments(
         team = teams[impediment.team_id]
         impediment.team = team
         today = team_today(team, now)
-        impediment.age_days = (
-            today - calendar.local_date(impediment.raised_at, team.time_zone)
-        ).days
+        raised_on = calendar.local_date(impediment.raised_at, team.time_zone)
+        impediment.age_days = (today - raised_on).days
+        # The card's dates, in the team's calendar (the card renders no time zone tag).
+        impediment.raised_text = day_text(raised_on, this_year=today.year)
+        for moment, attribute in (
+            (impediment.removed_at, "removed_text"),
+            (impediment.escalated_at, "escalated_text"),
+            (impediment.answered_at, "answered_text"),
+        ):
+            setattr(
+                impediment,
+                attribute,
+                day_text(calendar.local_date(moment, team.time_zone), this_year=today.year)
+                if moment
+                else "",
+            )
         is_removed = impediment.state == Impediment.State.REMOVED
         impediment.can_change = not is_removed and policy.can_change_impediment(viewer, impediment)
         impediment.can_escalate = (
@@ -261,8 +288,10 @@ def vsm_escalations(*, viewer: User, now: datetime | None = None) -> Escalations
 
 
 def mark_overdue(actions: list[Action], *, today: date) -> list[Action]:
+    """Overdue on `today`, and the due date as the row shows it."""
     for action in actions:
         action.overdue = action.is_overdue(today)
+        action.due_text = day_text(action.due_date, this_year=today.year)
     return actions
 
 
@@ -281,7 +310,9 @@ def _with_owner_zone(actions: QuerySet[Action]) -> QuerySet[Action]:
 def mark_overdue_for_owner(actions: list[Action], *, now: datetime) -> list[Action]:
     """Overdue when not done by the owner's own today (a `_with_owner_zone` row)."""
     for action in actions:
-        action.overdue = action.is_overdue(calendar.local_date(now, action.owner_zone))
+        today = calendar.local_date(now, action.owner_zone)
+        action.overdue = action.is_overdue(today)
+        action.due_text = day_text(action.due_date, this_year=today.year)
     return actions
 
 
@@ -333,6 +364,8 @@ class StandupPage:
     actions_due: list[Action]
     actions_new: list[Action]
     impediments: list[Impediment]
+    actions_due_hidden: int
+    impediments_hidden: int
     out_of_limits: list[OutOfLimits]
     misses: list[Check]
     previous_day: date
@@ -359,6 +392,18 @@ class StandupPage:
     @property
     def minutes(self) -> int:
         return STANDUP_MINUTES
+
+    @property
+    def date_text(self) -> str:
+        return day_text(self.standup.date, this_year=self.today.year)
+
+    @property
+    def signals_since_text(self) -> str:
+        return day_text(self.signals_since, this_year=self.today.year)
+
+    @property
+    def previous_day_text(self) -> str:
+        return day_text(self.previous_day, this_year=self.today.year)
 
     @property
     def present_count(self) -> int:
@@ -404,9 +449,13 @@ def _is_missed(check: Check, today: date) -> bool:
 
 
 def standup_page(
-    *, viewer: User, standup_id: int, now: datetime | None = None
+    *, viewer: User, standup_id: int, now: datetime | None = None, show_all: bool = False
 ) -> StandupPage | None:
     """The stand-up's agenda from live data, and its log, in nine queries.
+
+    Unless `show_all`, the actions due and the open impediments stop at the
+    AGENDA_SHOWN oldest, the page saying how many more there are (what this
+    stand-up gave or raised is always shown).
 
     - actions: open and due on or before the stand-up's date (red when overdue),
       and, apart, those given in this stand-up;
@@ -444,6 +493,13 @@ def standup_page(
         .select_related("owner", "done_by")
         .order_by("due_date", "pk")
     )
+    # An action given in this stand-up is listed once, as new, even when due today.
+    actions_new = [action for action in actions if action.standup_id == standup.pk]
+    actions_due = [action for action in actions if action.standup_id != standup.pk]
+    actions_due_hidden = 0 if show_all else max(0, len(actions_due) - AGENDA_SHOWN)
+    if actions_due_hidden:
+        actions_due = actions_due[:AGENDA_SHOWN]
+    actions = [*actions_due, *actions_new]
     can_log = policy.can_log_standup(viewer, team)
     for action in actions:
         action.team = team
@@ -456,6 +512,15 @@ def standup_page(
         .filter(~Q(state=Impediment.State.REMOVED) | Q(standup=standup))
         .order_by("raised_at", "pk")
     )
+    impediments_hidden = 0
+    if not show_all:
+        kept = [
+            impediment
+            for n, impediment in enumerate(impediments)
+            if n < AGENDA_SHOWN or impediment.standup_id == standup.pk
+        ]
+        impediments_hidden = len(impediments) - len(kept)
+        impediments = kept
     decorate_impediments(impediments, viewer=viewer, teams={team.pk: team}, now=now)
 
     previous = (
@@ -477,6 +542,7 @@ def standup_page(
         .select_related("control_point")
         .order_by("control_point__name", "measured_on", "pk")
     ):
+        measurement.day_text = day_text(measurement.measured_on, this_year=today.year)
         out_of_limits.setdefault(
             measurement.control_point_id, OutOfLimits(measurement.control_point)
         ).measurements.append(measurement)
@@ -499,10 +565,11 @@ def standup_page(
         team=team,
         today=today,
         people=people,
-        # An action given in this stand-up is listed once, as new, even when due today.
-        actions_due=[action for action in actions if action.standup_id != standup.pk],
-        actions_new=[a for a in actions if a.standup_id == standup.pk],
+        actions_due=actions_due,
+        actions_new=actions_new,
         impediments=impediments,
+        actions_due_hidden=actions_due_hidden,
+        impediments_hidden=impediments_hidden,
         out_of_limits=list(out_of_limits.values()),
         misses=[check for check in checks if _is_missed(check, standup.date)],
         previous_day=previous_day,

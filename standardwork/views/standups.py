@@ -93,7 +93,10 @@ def team_standup_today(request, team_id: int):
 
 
 def _page(request, standup_id: int) -> selectors.StandupPage:
-    page = selectors.standup_page(viewer=request.user, standup_id=standup_id)
+    # ?all=1 lists every action due and open impediment; any other value, the first few.
+    page = selectors.standup_page(
+        viewer=request.user, standup_id=standup_id, show_all=request.GET.get("all") == "1"
+    )
     if page is None:
         raise Http404("No such stand-up.")
     return page

@@ -377,6 +377,43 @@ def test_agenda_lists_the_teams_open_impediments_with_their_age(org, agenda_data
     ]
 
 
+def test_agenda_shows_the_oldest_actions_and_impediments_and_counts_the_rest(org, agenda_data):
+    team, member = org["team"], org["member"]
+    for n in range(selectors.AGENDA_SHOWN):
+        Action.objects.create(team=team, title=f"Old {n}", owner=member, due_date=date(2026, 10, 1))
+        Impediment.objects.create(team=team, title=f"Old {n}")
+    Impediment.objects.filter(title__startswith="Old ").update(raised_at=at("2026-10-01 09:00"))
+    raised_today = Impediment.objects.create(team=team, title="Raised today", standup=agenda_data)
+    Impediment.objects.filter(pk=raised_today.pk).update(raised_at=at("2026-11-18 09:05"))
+
+    page = selectors.standup_page(
+        viewer=org["coordinator"], standup_id=agenda_data.pk, now=at("2026-11-18 09:10")
+    )
+    everything = selectors.standup_page(
+        viewer=org["coordinator"], standup_id=agenda_data.pk, now=at("2026-11-18 09:10"),
+        show_all=True,
+    )  # fmt: skip
+
+    assert [a.title for a in page.actions_due] == [
+        f"Old {n}" for n in range(selectors.AGENDA_SHOWN)
+    ]
+    assert page.actions_due_hidden == 3
+    assert [a.title for a in page.actions_new] == ["Given today"]
+    assert [i.title for i in page.impediments] == [
+        *(f"Old {n}" for n in range(selectors.AGENDA_SHOWN)),
+        raised_today.title,
+    ]
+    assert page.impediments_hidden == 2
+    assert (len(everything.actions_due), everything.actions_due_hidden) == (
+        selectors.AGENDA_SHOWN + 3,
+        0,
+    )
+    assert (len(everything.impediments), everything.impediments_hidden) == (
+        selectors.AGENDA_SHOWN + 3,
+        0,
+    )
+
+
 def test_agenda_lists_measurements_out_of_limits_since_the_previous_standup(org, agenda_data):
     page = selectors.standup_page(viewer=org["coordinator"], standup_id=agenda_data.pk)
 
