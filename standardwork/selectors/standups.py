@@ -20,9 +20,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Window,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import dateformat, timezone
 
 from roles import policy as organisation
@@ -219,8 +220,8 @@ def team_impediment_board(
 
 @dataclass
 class CoordinatorBoard:
-    teams: list[Team]
-    impediments: list[Impediment]
+    teams: list[Team]  # each with `open_impediments` (its count) and `more_impediments`
+    impediments: list[Impediment]  # shown: the AGENDA_SHOWN oldest of each team
 
     def by_team(self) -> list[tuple[Team, list[Impediment]]]:
         return [
@@ -229,7 +230,9 @@ class CoordinatorBoard:
 
 
 def coordinator_impediment_board(*, viewer: User, now: datetime | None = None) -> CoordinatorBoard:
-    """Every open or in-progress impediment of the teams `viewer` coordinates, by team."""
+    """The open and in-progress impediments of the teams `viewer` coordinates, by team:
+    the AGENDA_SHOWN oldest of each (the rest are on the team's board) and each
+    team's count, so the board keeps its size however many teams leave open."""
     teams = _teams(viewer).order_by("name")
     if not viewer.is_superuser:
         teams = teams.filter(coordinator=viewer)
@@ -239,8 +242,17 @@ def coordinator_impediment_board(*, viewer: User, now: datetime | None = None) -
         _impediments()
         .filter(team_id__in=list(by_id))
         .exclude(state=Impediment.State.REMOVED)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("team_id")], order_by=["raised_at", "pk"]),
+            team_open=Window(Count("pk"), partition_by=[F("team_id")]),
+        )
+        .filter(rank__lte=AGENDA_SHOWN)
         .order_by("raised_at", "pk")
     )
+    counts = {impediment.team_id: impediment.team_open for impediment in impediments}
+    for team in teams:
+        team.open_impediments = counts.get(team.pk, 0)
+        team.more_impediments = max(0, team.open_impediments - AGENDA_SHOWN)
     return CoordinatorBoard(
         teams=teams,
         impediments=decorate_impediments(

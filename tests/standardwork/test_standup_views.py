@@ -24,6 +24,7 @@ from standardwork.models import (
     Standup,
     StandupAttendance,
 )
+from standardwork.selectors.standups import AGENDA_SHOWN
 from standardwork.services import followup
 from standardwork.services import standups as services
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
@@ -517,6 +518,19 @@ def test_the_coordinator_board_lists_open_ones_of_every_team_they_coordinate(cli
         (team.name, [i.title for i in impediments])
         for team, impediments in response.context["board"].by_team()
     ] == [("North", ["North's"]), ("South", ["South's"])]
+
+
+def test_the_coordinator_board_shows_each_teams_oldest_and_counts_the_rest(client, org, team):
+    for n in range(AGENDA_SHOWN + 2):
+        raise_impediment(org, f"Number {n}")
+    client.force_login(org["coordinator"])
+
+    response = client.get(url("impediment_board"))
+
+    [(shown_team, impediments)] = response.context["board"].by_team()
+    assert [i.title for i in impediments] == [f"Number {n}" for n in range(AGENDA_SHOWN)]
+    assert (shown_team.open_impediments, shown_team.more_impediments) == (AGENDA_SHOWN + 2, 2)
+    assert '<p class="su-more" data-hidden="2">2 more open' in response.content.decode()
 
 
 def test_the_vsm_answers_on_the_escalations_page_and_the_board_shows_it(client, org, team):
