@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Prefetch
+from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
@@ -137,6 +137,47 @@ def _issue(*, place: PersonPlace, day: date, items: list[TemplateItem]) -> Check
     return checklist
 
 
+def _issue_many(wanted: list[tuple[PersonPlace, date, list[TemplateItem]]]) -> int:
+    """Create many people's checklists for their days, once each, in three statements;
+    return how many this call created.
+
+    As in `_issue`, the unique constraints decide between issuers racing: the
+    checklists insert skips a (person, day) another issuer holds, waiting for it
+    to commit, and that issuer's checklist has its checks by then (one
+    transaction), so the checklists without checks afterwards are this call's.
+    """
+    if not wanted:
+        return 0
+    with transaction.atomic():
+        Checklist.objects.bulk_create(
+            [
+                Checklist(owner_id=place.user_id, date=day, time_zone=place.time_zone)
+                for place, day, _items in wanted
+            ],
+            ignore_conflicts=True,
+        )
+        items_for = {(place.user_id, day): items for place, day, items in wanted}
+        created = [
+            checklist
+            for checklist in Checklist.objects.filter(
+                owner_id__in={owner for owner, _day in items_for},
+                date__range=(min(day for _owner, day in items_for), max(d for _o, d in items_for)),
+            )
+            .exclude(Exists(Check.objects.filter(checklist=OuterRef("pk"))))
+            .only("pk", "owner_id", "date")
+            if (checklist.owner_id, checklist.date) in items_for
+        ]
+        Check.objects.bulk_create(
+            [
+                Check(checklist_id=checklist.pk, item=item, position=position)
+                for checklist in created
+                for position, item in enumerate(items_for[(checklist.owner_id, checklist.date)])
+            ],
+            ignore_conflicts=True,
+        )
+    return len(created)
+
+
 def _absent_days(user_ids: Iterable[int], start: date, end: date) -> dict[int, set[date]]:
     days: dict[int, set[date]] = defaultdict(set)
     for absence in Absence.objects.filter(
@@ -172,7 +213,7 @@ def checklists_issue_due(*, now: datetime | None = None) -> int:
     }
     earliest = min(todays.values()) - timedelta(days=CATCH_UP_DAYS)
     absent = _absent_days(places, earliest, max(todays.values()))
-    issued = 0
+    wanted: list[tuple[PersonPlace, date, list[TemplateItem]]] = []
     for user_id, place in places.items():
         today = todays[user_id]
         last = last_issued.get(user_id)
@@ -187,11 +228,12 @@ def checklists_issue_due(*, now: datetime | None = None) -> int:
         while day <= today:
             if day.isoweekday() in place.working_days and day not in absent[user_id]:
                 items = _due_items(templates, place, day)
-                if items and not Checklist.objects.filter(owner_id=user_id, date=day).exists():
-                    _issue(place=place, day=day, items=items)
-                    issued += 1
+                if items:
+                    wanted.append((place, day, items))
             day += timedelta(days=1)
-    return issued
+    # Days after each person's last checklist: none exists yet unless another
+    # issuer is at work, which _issue_many leaves to the constraints.
+    return _issue_many(wanted)
 
 
 def checklist_issue_today(*, user: User, now: datetime | None = None) -> Checklist | None:

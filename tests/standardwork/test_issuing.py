@@ -78,6 +78,26 @@ def test_an_issuer_that_lost_the_race_adds_nothing(org, tl_template):
     assert Check.objects.filter(checklist__owner=org["leader"]).count() == 3
 
 
+def test_a_batch_issuer_that_lost_the_race_adds_nothing_and_counts_none(org, tl_template):
+    """Interleaving: the batch issuer decided what to issue before the page issued today."""
+    from roles.selectors import person_places
+    from standardwork.services import checklists
+
+    checklist_services.checklist_issue_today(user=org["leader"], now=at("2026-11-18 07:00"))
+    place = person_places(user_ids=[org["leader"].pk])[org["leader"].pk]
+    day = date(2026, 11, 18)
+    late_items = checklists._due_items(checklists._active_templates(), place, day)
+    checks_before = list(Check.objects.order_by("pk").values_list("pk", "item_id", "checklist_id"))
+
+    issued = checklists._issue_many([(place, day, late_items)])
+
+    assert issued == 0
+    assert Checklist.objects.filter(owner=org["leader"]).count() == 1
+    assert list(Check.objects.order_by("pk").values_list("pk", "item_id", "checklist_id")) == (
+        checks_before
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_issuing_at_once_leave_one_checklist_each(org, tl_template):
     now = at("2026-11-18 07:00")
