@@ -8,6 +8,7 @@ from standardwork.services import checklists as checklist_services
 from standardwork.services import followup
 from standardwork.services import reminders as reminder_services
 from standardwork.services import standups as standup_services
+from standardwork.services.followup import SEND_NOTICE_EMAIL
 
 
 @shared_task(name="standardwork.tasks.issue_due_checklists")
@@ -36,7 +37,7 @@ def _transient(error: Exception) -> bool:
 
 
 @shared_task(
-    name="standardwork.tasks.send_notice_email",
+    name=SEND_NOTICE_EMAIL,
     bind=True,
     acks_late=True,
     max_retries=6,
