@@ -9,6 +9,12 @@ called once for each past day; items ticked, missed with a reason and note, or
 left open by their owners; days confirmed, and countermeasures asked for and
 recorded, by the layer above. A fixed random seed makes it the same on every
 run for the same date.
+
+Before the history is issued, Pumps Prospecting's own call-block standard is
+built with the improvement cycle that changed it (standardwork.demo_rhythm's
+`improvement_seed`): its versions take effect on their own days, so the
+issuer puts version 1 on the Team Leader's checklists before the adoption and
+version 2 from the adoption day on, as the beat tick would have.
 """
 
 import random
@@ -23,6 +29,7 @@ from django.utils import timezone
 from roles.demo import DemoOrganisation
 from roles.models import Layer, Membership, Team, User
 from standardwork import calendar
+from standardwork.demo_rhythm import ImprovementSummary, improvement_seed
 from standardwork.models import (
     Absence,
     Check,
@@ -267,13 +274,18 @@ class HistorySummary:
 @dataclass
 class DemoStandardWork:
     templates_created: int = 0
+    improvement: ImprovementSummary | None = None
     history: HistorySummary | None = None
 
 
 def standard_work_seed(
     *, organisation: DemoOrganisation, now: datetime | None = None
 ) -> DemoStandardWork:
-    """Find or build the demo standard work; add the history when no checklist exists yet."""
+    """Find or build the demo standard work; add the history when no checklist exists yet.
+
+    The team's standard changed by an improvement cycle comes first, so the history
+    issues each of its versions on the days it was in effect.
+    """
     now = now or timezone.now()
     result = DemoStandardWork()
     with transaction.atomic():
@@ -283,6 +295,7 @@ def standard_work_seed(
     if Checklist.objects.exists():
         return result
     with transaction.atomic():
+        result.improvement = improvement_seed(organisation=organisation, now=now)
         result.history = _History(organisation, now=now, new_templates=created).build()
     return result
 
@@ -431,7 +444,7 @@ class _History:
             if roll < TICK_SHARE + diligence:
                 start = time(8, 30 + 5 * min(check.position, 5))
                 at = self._local(checklist.date, checklist.time_zone, start, 25) + timedelta(
-                    minutes=35 * check.position
+                    minutes=35 * min(check.position, 6)  # all before 13:00
                 )
                 checklist_services.check_tick(actor=owner, check_id=check.pk, now=at)
                 check.status = Check.Status.DONE

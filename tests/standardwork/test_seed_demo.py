@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from roles.demo import organisation_seed
-from roles.models import Layer, User
+from roles.models import Layer
 from standardwork import calendar
 from standardwork.defaults import MISS_REASONS
 from standardwork.demo import HISTORY_DAYS, standard_work_seed
@@ -58,8 +58,9 @@ def test_every_layer_has_its_standard_work_and_each_value_stream_its_weekly_revi
         for template in StandardWorkTemplate.objects.select_related("value_stream")
     }
 
-    assert demo.templates_created == 8
+    assert demo.templates_created == 8  # and the team's own, with its improvement story
     assert {name: template.layer for name, template in templates.items()} == {
+        "Pumps Prospecting call block": Layer.TL,
         "Team Leader daily standard work": Layer.TL,
         "Team member daily standard work": Layer.MEMBER,
         "Team Coordinator standard work": Layer.TC,
@@ -79,7 +80,10 @@ def test_every_layer_has_its_standard_work_and_each_value_stream_its_weekly_revi
         "Weekly review: Building Controls": "Building Controls",
         "Weekly review: Pump Service Contracts": "Pump Service Contracts",
     }
-    assert not StandardWorkTemplate.objects.filter(team__isnull=False).exists()
+    team_scoped = StandardWorkTemplate.objects.filter(team__isnull=False)
+    assert list(team_scoped.values_list("name", "team__name")) == [
+        ("Pumps Prospecting call block", "Pumps Prospecting")
+    ]
 
 
 def test_weekly_review_falls_on_each_value_streams_review_weekday(demo):
@@ -136,7 +140,7 @@ def test_team_leader_standard_work_was_revised_once_and_old_checklists_keep_vers
     assert v2.note.startswith("Adopted from a PDCA cycle")
     assert v2.items.count() == v1.items.count() + 1 == 6
     assert v2.created_at == datetime(2026, 3, 6, 7, 30, tzinfo=UTC)
-    assert TemplateVersion.objects.count() == 9
+    assert TemplateVersion.objects.count() == 11  # and the call block's two
     leader_checks = Check.objects.filter(checklist__owner__username="leader")
     assert set(
         leader_checks.filter(checklist__date__lt=revised_on).values_list(
@@ -154,7 +158,7 @@ def test_history_has_a_checklist_for_every_working_day_of_four_weeks(demo):
     history = demo.history
 
     assert history.checklists == Checklist.objects.count() == 615
-    assert history.checks == Check.objects.count() == 1606
+    assert history.checks == Check.objects.count() == 1648
     assert Checklist.objects.aggregate(first=Count("date", distinct=True))["first"] == 25
     assert min(Checklist.objects.values_list("date", flat=True)) == FIRST_DAY
     assert max(Checklist.objects.values_list("date", flat=True)) == TODAY
@@ -195,14 +199,14 @@ def test_past_days_are_mostly_ticked_some_missed_with_a_reason_and_a_few_left_op
     past = Check.objects.filter(checklist__date__lt=TODAY)
     statuses = dict(past.values_list("status").annotate(n=Count("pk")))
 
-    assert statuses == {"done": 1321, "missed": 135, "open": 81}
-    assert (history.ticked, history.missed, history.left_open) == (1321, 135, 81)
+    assert statuses == {"done": 1356, "missed": 117, "open": 104}
+    assert (history.ticked, history.missed, history.left_open) == (1356, 117, 104)
     assert 0.80 < history.ticked / past.count() < 0.90
     assert 0.05 < history.missed / past.count() < 0.11
     missed = past.filter(status=Check.Status.MISSED)
     assert not missed.filter(miss_note="").exists()
     assert not missed.filter(miss_reason__isnull=True, miss_reason_text="").exists()
-    assert missed.filter(miss_reason__isnull=True).count() == 12  # typed reasons
+    assert missed.filter(miss_reason__isnull=True).count() == 11  # typed reasons
     top_reason = (
         missed.filter(miss_reason__isnull=False)
         .values_list("miss_reason__label")
@@ -210,13 +214,13 @@ def test_past_days_are_mostly_ticked_some_missed_with_a_reason_and_a_few_left_op
         .order_by("-n")
         .first()
     )
-    assert top_reason == ("Customer call or meeting ran over", 36)
+    assert top_reason == ("Customer call or meeting ran over", 27)
 
 
 def test_today_is_left_to_the_people_themselves(demo):
     todays = Check.objects.filter(checklist__date=TODAY)
 
-    assert todays.count() == 69
+    assert todays.count() == 71
     assert set(todays.values_list("status", flat=True)) == {Check.Status.OPEN}
     assert not CheckEvent.objects.filter(check_item__checklist__date=TODAY).exists()
 
@@ -224,7 +228,7 @@ def test_today_is_left_to_the_people_themselves(demo):
 def test_every_tick_and_miss_is_in_the_history_on_its_own_local_day(demo):
     kinds = dict(CheckEvent.objects.values_list("kind").annotate(n=Count("pk")))
 
-    assert kinds == {"tick": 1321, "miss": 135, "confirm": 633, "request": 16, "record": 12}
+    assert kinds == {"tick": 1356, "miss": 117, "confirm": 619, "request": 16, "record": 13}
     events = CheckEvent.objects.filter(kind__in=["tick", "miss"]).select_related(
         "check_item__checklist", "actor"
     )
@@ -250,7 +254,7 @@ def test_the_layer_above_confirmed_days_and_asked_for_countermeasures(demo):
         "owner", "verified_by"
     )
 
-    assert history.confirmed_days == confirmed.count() == 235
+    assert history.confirmed_days == confirmed.count() == 228
     assert {(c.owner.username, c.verified_by.username) for c in confirmed} >= {
         ("leader", "coordinator"),
         ("member", "coordinator"),
@@ -261,26 +265,35 @@ def test_the_layer_above_confirmed_days_and_asked_for_countermeasures(demo):
     for checklist in confirmed:
         assert calendar.local_date(checklist.verified_at, checklist.time_zone) == checklist.date
         assert not checklist.checks.filter(status=Check.Status.OPEN).exists()
-    assert (history.countermeasures_requested, history.countermeasures_recorded) == (16, 12)
+    assert (history.countermeasures_requested, history.countermeasures_recorded) == (16, 13)
 
 
 def test_countermeasures_not_yet_recorded_stay_red(demo):
     requested = Check.objects.filter(verification=Check.Verification.COUNTERMEASURE_REQUESTED)
     recorded = Check.objects.filter(verification=Check.Verification.COUNTERMEASURE_RECORDED)
 
-    assert requested.count() == 4
+    assert requested.count() == 3
     assert all(check.is_red for check in requested)
-    assert recorded.count() == 12
+    assert recorded.count() == 13
     assert not recorded.filter(countermeasure="").exists()
     assert all(not check.is_red for check in recorded)
-    assert Notice.objects.filter(kind=Notice.Kind.COUNTERMEASURE).count() == 16
-    assert Notice.objects.filter(read_at__isnull=True).count() == 4
+    notices = Notice.objects.filter(kind=Notice.Kind.COUNTERMEASURE)
+    assert notices.count() == 16
+    assert notices.filter(read_at__isnull=True).count() == 3
 
 
-def test_the_admin_wrote_the_templates_and_no_one_else_changed_them(demo):
-    admin = User.objects.get(username="admin")
+def test_the_admin_wrote_the_templates_and_the_coordinator_the_teams_own(demo):
+    authors = set(
+        TemplateVersion.objects.values_list("template__name", "number", "created_by__username")
+    )
 
-    assert set(TemplateVersion.objects.values_list("created_by", flat=True)) == {admin.pk}
+    assert {(name, number) for name, number, username in authors if username != "admin"} == {
+        ("Pumps Prospecting call block", 1),
+        ("Pumps Prospecting call block", 2),
+    }
+    assert {username for name, number, username in authors if username != "admin"} == {
+        "coordinator"
+    }
 
 
 def test_running_the_seed_again_creates_nothing(demo):

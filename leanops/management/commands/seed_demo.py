@@ -16,7 +16,7 @@ from django.db import transaction
 from roles.demo import ADMIN, ADMIN_USERNAME, PEOPLE, PUMPS, TEAMS, DemoError, organisation_seed
 from roles.models import User
 from standardwork.demo import DemoStandardWork, standard_work_seed
-from standardwork.demo_rhythm import RhythmSummary, rhythm_seed
+from standardwork.demo_rhythm import CALL_BLOCK_STANDARD, RhythmSummary, rhythm_seed
 
 DEMO_PASSWORD = "leanops-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -101,6 +101,15 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Standard work: {result.templates_created} templates created.")
         )
+        improvement = result.improvement
+        if improvement is not None:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Improvement: {improvement.cycles} PDCA cycles, one adopted on "
+                    f"{improvement.adopted_on:%d %B} as version 2 of {CALL_BLOCK_STANDARD}; "
+                    f"{improvement.measurements} control-point measurements."
+                )
+            )
         if history is not None:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -122,9 +131,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Rhythm: {rhythm.standups} stand-ups, {rhythm.actions} actions, "
-                f"{rhythm.impediments} impediments ({rhythm.escalations} escalated), "
-                f"{rhythm.cycles} PDCA cycles, "
-                f"{rhythm.measurements} control-point measurements."
+                f"{rhythm.impediments} impediments ({rhythm.escalations} escalated)."
             )
         )
 
