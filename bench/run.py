@@ -204,7 +204,9 @@ def build() -> dict:
 
     def demo() -> str:
         out = StringIO()
-        call_command("seed_demo", stdout=out, no_color=True)
+        # DEBUG is off as in production; the demo's published password is harmless in
+        # the bench's own database, dropped at the end.
+        call_command("seed_demo", stdout=out, no_color=True, allow_production=True)
         history = [line for line in out.getvalue().splitlines() if line.startswith("History:")]
         return history[0].split(" (")[0] if history else ""
 
