@@ -200,7 +200,8 @@ def template_version_create(
     """
     now = now or timezone.now()
     template = (
-        StandardWorkTemplate.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the outer joins.
+        StandardWorkTemplate.objects.select_for_update(of=("self",))
         .select_related("team", "value_stream")
         .filter(pk=template_id)
         .first()
