@@ -4,7 +4,7 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from roles import policy
 from roles.layers import layers_of, membership_layer
@@ -172,14 +172,27 @@ def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonP
         if user_id not in calendars or rank < calendars[user_id][0]:
             calendars[user_id] = (rank, time_zone, tuple(sorted(working_days)))
 
+    # For a few people (a page's own person), read only their rows: the whole
+    # organisation would cost milliseconds of Python on every request.
+    team_rows = Team.objects.all()
+    membership_rows = Membership.objects.all()
+    value_stream_rows = ValueStream.objects.all()
+    if wanted is not None:
+        team_rows = team_rows.filter(
+            pk__in=Team.objects.filter(
+                Q(memberships__user_id__in=wanted) | Q(coordinator_id__in=wanted)
+            ).values("pk")
+        )
+        membership_rows = membership_rows.filter(user_id__in=wanted)
+        value_stream_rows = value_stream_rows.filter(vsm_id__in=wanted)
     teams = {
         team.pk: team
-        for team in Team.objects.only("pk", "kind", "coordinator_id", "time_zone", "working_days")
+        for team in team_rows.only("pk", "kind", "coordinator_id", "time_zone", "working_days")
         .prefetch_related(Prefetch("value_streams", queryset=ValueStream.objects.only("pk")))
         .order_by("pk")
     }
     team_streams = {pk: [vs.pk for vs in team.value_streams.all()] for pk, team in teams.items()}
-    for membership in Membership.objects.only("user_id", "team_id", "role").order_by("pk"):
+    for membership in membership_rows.only("user_id", "team_id", "role").order_by("pk"):
         team = teams[membership.team_id]
         layer = membership_layer(role=membership.role, team_kind=team.kind)
         add(membership.user_id, layer, team, team_streams[team.pk])
@@ -187,11 +200,11 @@ def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonP
         rank = 0 if membership.role == Membership.Role.LEADER else 1
         place(membership.user_id, rank, team.time_zone, team.working_days)
     for team in teams.values():
-        if team.coordinator_id:
+        if team.coordinator_id and (wanted is None or team.coordinator_id in wanted):
             add(team.coordinator_id, Layer.TC, team, team_streams[team.pk])
             coordinators.add(team.coordinator_id)
             place(team.coordinator_id, 2, team.time_zone, team.working_days)
-    for value_stream in ValueStream.objects.only("pk", "vsm_id", "time_zone").order_by("pk"):
+    for value_stream in value_stream_rows.only("pk", "vsm_id", "time_zone").order_by("pk"):
         add(value_stream.vsm_id, Layer.VSM, None, [value_stream.pk])
         managers.add(value_stream.vsm_id)
         place(value_stream.vsm_id, 3, value_stream.time_zone, (1, 2, 3, 4, 5))
