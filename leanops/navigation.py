@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from leanops.base.navigation import Link, MenuEntry, Rule
+from leanops.base.navigation import Badge, Link, MenuEntry, Rule
 from roles import navigation as roles_navigation
 from roles.selectors import user_layers
 from standardwork import navigation as standardwork_navigation
@@ -44,6 +44,7 @@ LANDING_LINKS = _declared("LANDING_LINKS")
 TEAM_LINKS = _declared("TEAM_LINKS")
 PERSON_LINKS = _declared("PERSON_LINKS")
 MEMBER_LINKS = [app.MEMBER_LINK for app in APPS if hasattr(app, "MEMBER_LINK")]
+BADGES: list[Badge] = _declared("BADGES")
 
 if len(GROUPS) > MAX_TOP_LEVEL:
     raise ImproperlyConfigured(f"The menu has {len(GROUPS)} groups; at most {MAX_TOP_LEVEL}.")
@@ -152,10 +153,39 @@ def person_links(user, person) -> list[Link]:
     return [Link(link.label, reverse(link.url_name, args=[person.pk])) for link in PERSON_LINKS]
 
 
-def navigation(request) -> dict:
-    """Context processor: the menu and the person's layers for the page layout.
+@dataclass(frozen=True)
+class HeaderBadge:
+    key: str
+    label: str
+    url: str
+    count: int
 
-    htmx partials never show the menu, so they skip its queries.
+
+def header_badges(user) -> list[HeaderBadge]:
+    """The header's badges for `user`, each with its count (one query per badge)."""
+    return [
+        HeaderBadge(badge.key, badge.label, reverse(badge.url_name), badge.count(user))
+        for badge in BADGES
+    ]
+
+
+def _header_badges_once(request):
+    """`header_badges`, asked when the layout first renders them and then kept for the
+    request: a page that renders no header (the admin) asks nothing."""
+
+    def badges() -> list[HeaderBadge]:
+        if not hasattr(request, "_leanops_header_badges"):
+            request._leanops_header_badges = header_badges(request.user)
+        return request._leanops_header_badges
+
+    return badges
+
+
+def navigation(request) -> dict:
+    """Context processor: the menu, the header's badges and the person's layers for the
+    page layout.
+
+    htmx partials never show the menu or the badges, so they skip their queries.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or getattr(request, "htmx", False):
@@ -168,4 +198,5 @@ def navigation(request) -> dict:
         "nav_items": [(link.label, link.url) for group in groups for link in group.links],
         "user_layers": layers,
         "user_layer_labels": [layer.label for layer in layers],
+        "header_badges": _header_badges_once(request),
     }

@@ -6,6 +6,7 @@ never names a URL of this app.
 """
 
 from leanops.base.navigation import (
+    Badge,
     LandingLink,
     LandingPage,
     MemberLink,
@@ -15,6 +16,7 @@ from leanops.base.navigation import (
 )
 from roles.models import Layer, Team
 from standardwork.policy import can_view_team_work
+from standardwork.selectors.followup import unread_notice_count
 
 EVERY_LAYER = frozenset(Layer)
 SALES_TEAMS = {Team.Kind.SALES_MARKETING}
@@ -64,3 +66,6 @@ TEAM_LINKS = [
 MEMBER_LINK = MemberLink("standardwork:person_adherence", rule=can_view_team_work)
 
 PERSON_LINKS = [PersonLink("Standard work results", "standardwork:person_adherence")]
+
+# The header's count of unread notices, on every page, leading to the notices page.
+BADGES = [Badge("notices", "Notices", "standardwork:notices", count=unread_notice_count)]

@@ -4,6 +4,7 @@ from standardwork.views import absences as absence_views
 from standardwork.views import adherence as adherence_views
 from standardwork.views import checklists as checklist_views
 from standardwork.views import cycles as cycle_views
+from standardwork.views import followup as followup_views
 from standardwork.views import standups as standup_views
 from standardwork.views import templates as template_views
 from standardwork.views import verification as verification_views
@@ -21,7 +22,9 @@ checklist_patterns = [
         checklist_views.check_record_countermeasure,
         name="check_record_countermeasure",
     ),
-    path("notices/<int:notice_id>/read/", checklist_views.notice_read, name="notice_read"),
+    path("notices/", followup_views.notices, name="notices"),
+    path("notices/read/", followup_views.notices_read_all, name="notices_read_all"),
+    path("notices/<int:notice_id>/read/", followup_views.notice_read, name="notice_read"),
     path("verify/", verification_views.verify_board, name="verify_board"),
     path(
         "verify/checklists/<int:checklist_id>/confirm/",

@@ -105,3 +105,15 @@ class Link:
     url: str
     primary: bool = False
     about: str = ""  # whose page it is, for screen readers where many such links sit together
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A count in the header, on every page, linking to the page that lists what it
+    counts (the person's unread notices). `count(user)` answers in one query; the
+    wiring asks it once per full page and never for an htmx partial."""
+
+    key: str  # names the badge's element ("badge-<key>"), for out-of-band updates
+    label: str
+    url_name: str
+    count: Callable[[Any], int]

@@ -105,3 +105,14 @@ class _ActionFormSet(forms.BaseFormSet):
 ActionFormSet = forms.formset_factory(
     ActionForm, formset=_ActionFormSet, extra=1, min_num=1, validate_min=True
 )
+
+
+class NoticesPageForm(forms.Form):
+    """The notices page's `?page=`: a page of older unread notices (1 when absent or bad)."""
+
+    page = forms.IntegerField(min_value=1, max_value=10_000, required=False)
+
+    def page_number(self) -> int:
+        if self.is_valid() and self.cleaned_data["page"]:
+            return self.cleaned_data["page"]
+        return 1

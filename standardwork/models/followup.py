@@ -63,7 +63,10 @@ class Action(models.Model):
 class Notice(models.Model):
     """An in-app notice (a reminder of open items, a countermeasure asked for).
 
-    Written only by `standardwork.services.followup.notice_send`.
+    Written only by `standardwork.services.followup.notice_send`. `about` names
+    what it is about ("check:123", "impediment:45"): when that is resolved (the
+    countermeasure recorded, the escalation answered), `notices_resolve` marks
+    the notices about it read and resolved, so they leave the unread list.
     """
 
     class Kind(models.TextChoices):
@@ -88,9 +91,22 @@ class Notice(models.Model):
     emailed_at = models.DateTimeField(
         null=True, blank=True, help_text="When the email went out; it goes out at most once."
     )
+    about = models.CharField(
+        max_length=50,
+        blank=True,
+        db_index=True,
+        help_text='What it is about ("check:123"); resolving that resolves it.',
+    )
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When what it is about was resolved (it was read then)."
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            # The unread count on every page and the notices page.
+            models.Index(fields=["recipient", "read_at"], name="standardwork_notice_unread"),
+        ]
         constraints = [
             # At most one reminder a day per person, however often the tick runs.
             models.UniqueConstraint(

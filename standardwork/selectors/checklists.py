@@ -16,7 +16,7 @@ from roles import policy as organisation
 from roles.models import User
 from roles.selectors import person_places
 from standardwork import calendar
-from standardwork.models import Check, Checklist, MissReason, Notice, TemplateItem
+from standardwork.models import Check, Checklist, MissReason, TemplateItem
 
 # A monthly item stays open at most a month; look back a little further.
 _CARRY_LOOKBACK = timedelta(days=32)
@@ -54,7 +54,6 @@ class MyStandardWork:
     checks: list[Check] = field(default_factory=list)
     carried: list[Check] = field(default_factory=list)
     countermeasures_requested: list[Check] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
 
     @property
     def progress(self) -> Progress:
@@ -125,7 +124,7 @@ def is_carried(check: Check, *, today: date) -> bool:
 def my_standard_work(
     *, user: User, checklist: Checklist | None, now: datetime | None = None
 ) -> MyStandardWork:
-    """The page's data in two queries.
+    """The page's data in one query.
 
     `checklist` is today's, as services.checklist_issue_today returned it. Each
     check's "today" comes from its own checklist's time zone, as the tick
@@ -161,9 +160,6 @@ def my_standard_work(
             for check in rows
             if check.verification == Check.Verification.COUNTERMEASURE_REQUESTED
         ],
-        notices=list(
-            Notice.objects.filter(recipient=user, read_at__isnull=True).order_by("-created_at")[:20]
-        ),
     )
 
 

@@ -1,14 +1,15 @@
-"""Reads for follow-up: who may own a team's action, a person's open actions."""
+"""Reads for follow-up: who may own a team's action, a person's open actions, and
+their notices (the unread count of the header's badge and the notices page)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Window
 from django.utils import timezone
 
 from roles.models import Team, User
 from roles.selectors import team_people
-from standardwork.models import Action
+from standardwork.models import Action, Notice
 from standardwork.selectors.standups import _with_owner_zone, mark_overdue_for_owner
 
 
@@ -54,3 +55,69 @@ def open_actions_page(
         action.can_complete = True  # the owner's own
     mark_overdue_for_owner(actions, now=now or timezone.now())
     return OpenActions(actions=actions, total=actions[0].open_total if actions else 0)
+
+
+# --- notices ------------------------------------------------------------------
+
+# How many unread notices the notices page lists before "Older unread".
+UNREAD_SHOWN = 25
+# How far back the page shows notices already read.
+READ_SHOWN_DAYS = 14
+READ_SHOWN = 50
+
+
+def unread_notice_count(user: User, *, fresh: bool = False) -> int:
+    """How many notices `user` has not read: the header's badge, one COUNT query.
+
+    Asked once per request: the answer is kept on the user object (which lives one
+    request), so the header's badge and a page that names the count share the
+    query. `fresh` counts again (after this request marked notices read).
+    """
+    if not user.is_authenticated:
+        return 0
+    if fresh or not hasattr(user, "_unread_notice_count"):
+        user._unread_notice_count = Notice.objects.filter(
+            recipient=user, read_at__isnull=True
+        ).count()
+    return user._unread_notice_count
+
+
+@dataclass
+class NoticesPage:
+    """A person's notices: unread newest first (a page of them), then the recently read."""
+
+    unread: list[Notice]
+    unread_total: int
+    read: list[Notice]
+    page: int = 1
+
+    @property
+    def older_page(self) -> int | None:
+        """The page of older unread notices, if there are more."""
+        return self.page + 1 if self.page * UNREAD_SHOWN < self.unread_total else None
+
+    @property
+    def newer_page(self) -> int | None:
+        return self.page - 1 if self.page > 1 else None
+
+
+def notices_page(*, user: User, page: int = 1, now: datetime | None = None) -> NoticesPage:
+    """`user`'s unread notices, newest first, UNREAD_SHOWN a page (the total counted in
+    the same query), and those read in the last READ_SHOWN_DAYS days: two queries."""
+    now = now or timezone.now()
+    start = (page - 1) * UNREAD_SHOWN
+    unread_rows = Notice.objects.filter(recipient=user, read_at__isnull=True)
+    unread = list(
+        unread_rows.annotate(unread_total=Window(Count("pk"))).order_by("-created_at", "-pk")[
+            start : start + UNREAD_SHOWN
+        ]
+    )
+    total = unread[0].unread_total if unread else 0
+    if not unread and page > 1:  # a page past the last: count what there is
+        total = unread_rows.count()
+    read = list(
+        Notice.objects.filter(
+            recipient=user, read_at__gte=now - timedelta(days=READ_SHOWN_DAYS)
+        ).order_by("-read_at", "-pk")[:READ_SHOWN]
+    )
+    return NoticesPage(unread=unread, unread_total=total, read=read, page=page)

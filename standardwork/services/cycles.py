@@ -706,7 +706,14 @@ def _notify(control_point: ControlPoint, measurement: Measurement, today: date) 
         ),
         url_name="standardwork:control_point_detail",
         url_args=[control_point.pk],
+        about=followup.notice_about("measurement", measurement.pk),
     )
+
+
+def _resolve_if_within_limits(measurement: Measurement) -> None:
+    """A value corrected back within limits, or voided, resolves the notices about it."""
+    if measurement.voided_at is not None or not measurement.out_of_limits:
+        followup.notices_resolve(about=followup.notice_about("measurement", measurement.pk))
 
 
 def _store_judgement(measurement: Measurement, judged: dict[int, xmr.Judged]) -> Measurement:
@@ -785,6 +792,8 @@ def measurement_record(
     else:
         measurement.save()
     _store_judgement(measurement, _judge(control_point))
+    if existing is not None:
+        _resolve_if_within_limits(measurement)
     _notify(control_point, measurement, today)
     return measurement
 
@@ -838,7 +847,9 @@ def measurement_correct(
     )
     measurement.value = corrected.value
     measurement.save(update_fields=["value"])
-    return _store_judgement(measurement, _judge(control_point))
+    _store_judgement(measurement, _judge(control_point))
+    _resolve_if_within_limits(measurement)
+    return measurement
 
 
 @transaction.atomic
@@ -859,4 +870,5 @@ def measurement_void(
     measurement.out_of_limits, measurement.signal = False, ""
     measurement.save(update_fields=["voided_at", "out_of_limits", "signal"])
     _judge(control_point)
+    _resolve_if_within_limits(measurement)
     return measurement

@@ -6,7 +6,9 @@
   (in `valuestream`) the weekly review call it.
 - `notice_send` writes every in-app notice and, where the recipient should
   also get an email, queues it after the commit to a retrying, idempotent
-  task (`standardwork.tasks.send_notice_email`).
+  task (`standardwork.tasks.send_notice_email`). A notice `about` something
+  ("check:123") resolves itself: the service that resolves the cause calls
+  `notices_resolve(about=...)`, which marks its unread notices read.
 """
 
 import logging
@@ -21,12 +23,15 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from leanops.base.queue import enqueue_on_commit
 from roles.models import Team, User
 from standardwork import calendar, policy
 from standardwork.models import Action, Cycle, Notice, Standup
 
 log = logging.getLogger(__name__)
 
+# The task that emails a notice (standardwork.tasks), queued by its name.
+SEND_NOTICE_EMAIL = "standardwork.tasks.send_notice_email"
 NOTICE_TEXT_MAX = Notice._meta.get_field("text").max_length
 TITLE_MAX = Action._meta.get_field("title").max_length
 
@@ -246,10 +251,13 @@ def notice_send(
     url_name: str,
     url_args: Iterable = (),
     email: bool = False,
+    about: str = "",
 ) -> Notice | None:
     """The one way to tell someone something: an in-app notice, and maybe an email.
 
-    The notice links to `url_name` (with `url_args`). With `email`, the email
+    The notice links to `url_name` (with `url_args`). `about` is a short key of
+    what it is about (`notice_about(kind, id)`, e.g. "check:123"): resolving that
+    (`notices_resolve`) clears the notice from the unread list. With `email`, the email
     is queued once the surrounding transaction commits, to a task that
     retries transient SMTP errors and sends each notice at most once; a
     rolled-back notice is never emailed. Returns None when a notice that may
@@ -262,6 +270,7 @@ def notice_send(
         text=_cut(" ".join(text.split()), NOTICE_TEXT_MAX),
         url=reverse(url_name, args=list(url_args)),
         email=email,
+        about=about,
     )
     notice.full_clean(exclude=["recipient"])
     try:
@@ -270,9 +279,7 @@ def notice_send(
     except IntegrityError:
         return None  # the once-a-day reminder exists: another run sent it first
     if email:
-        from standardwork.tasks import send_notice_email  # tasks import the services
-
-        transaction.on_commit(lambda: send_notice_email.delay(notice_id=notice.pk))
+        enqueue_on_commit(SEND_NOTICE_EMAIL, notice_id=notice.pk)
     return notice
 
 
@@ -314,6 +321,33 @@ def notice_email_send(*, notice_id: int) -> bool:
 
 
 NOTICE_GONE = "That notice no longer exists."
+
+
+def notice_about(kind: str, object_id: int) -> str:
+    """The key of what a notice is about: "check:123", "impediment:45", "control_point:7"."""
+    return f"{kind}:{object_id}"
+
+
+def notices_resolve(*, about: str, now: datetime | None = None) -> int:
+    """What the notices `about` named is resolved: mark the unread ones read and resolved.
+
+    Called by the service that resolves it (a countermeasure recorded, an escalation
+    answered), inside its transaction. Returns how many notices it resolved.
+    """
+    if not about:
+        return 0
+    now = now or timezone.now()
+    return Notice.objects.filter(about=about, read_at__isnull=True).update(
+        read_at=now, resolved_at=now
+    )
+
+
+@transaction.atomic
+def notices_mark_all_read(*, actor: User, now: datetime | None = None) -> int:
+    """Mark every unread notice of `actor` read; return how many."""
+    return Notice.objects.filter(recipient=actor, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )
 
 
 @transaction.atomic

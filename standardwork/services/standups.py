@@ -313,6 +313,7 @@ def impediment_escalate(
         text=f'{impediment.team.name}: {actor.display_name} escalates "{impediment.title}": '
         f"{reason}",
         url_name="standardwork:escalations",
+        about=followup.notice_about("impediment", impediment.pk),
     )
     return impediment
 
@@ -321,7 +322,10 @@ def impediment_escalate(
 def impediment_answer(
     *, actor: User, impediment_id: int, answer: str, now: datetime | None = None
 ) -> Impediment:
-    """The VSM's answer goes back down: a notice to the team's TC and to who raised it."""
+    """The VSM's answer goes back down: a notice to the team's TC and to who raised it.
+
+    The escalation's notice to the VSM is resolved; the answer's own notices go when read.
+    """
     impediment = _locked_impediment(impediment_id)
     organisation.require(policy.can_answer_escalation(actor, impediment), NOT_ANSWERER)
     answer = answer.strip()
@@ -340,6 +344,7 @@ def impediment_answer(
                  "answered_by"]
     )  # fmt: skip
     impediment.save(update_fields=["escalation_answer", "answered_at", "answered_by"])
+    followup.notices_resolve(about=followup.notice_about("impediment", impediment.pk), now=now)
     team = impediment.team
     recipients = [team.coordinator_id, impediment.raised_by_id]
     day = team_today(team, now)

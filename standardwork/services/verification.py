@@ -98,13 +98,15 @@ def check_request_countermeasure(*, actor: User, check_id: int, comment: str) ->
         day=check.checklist.date,
         text=f'{actor.display_name} asks for a countermeasure on "{check.item.title}": {comment}',
         url_name="standardwork:my_standard_work",
+        about=followup.notice_about("check", check.pk),
     )
     return check
 
 
 @transaction.atomic
 def check_record_countermeasure(*, actor: User, check_id: int, countermeasure: str) -> Check:
-    """The owner answers a request with a countermeasure; the item turns green."""
+    """The owner answers a request with a countermeasure; the item turns green, and the
+    notice that asked for it is resolved."""
     check = check_lock(check_id, actor=actor)
     organisation.require(policy.can_change_check(actor, check), NOT_COUNTERMEASURE_OWNER)
     countermeasure = countermeasure.strip()
@@ -117,4 +119,5 @@ def check_record_countermeasure(*, actor: User, check_id: int, countermeasure: s
     check.full_clean(exclude=["checklist", "item", "verified_by", "miss_reason"])
     check.save(update_fields=["verification", "countermeasure"])
     check_event_add(check, actor, CheckEvent.Kind.RECORD_COUNTERMEASURE, countermeasure)
+    followup.notices_resolve(about=followup.notice_about("check", check.pk))
     return check

@@ -19,7 +19,6 @@ Errors, the same way everywhere:
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -31,7 +30,6 @@ from standardwork.models import Check
 from standardwork.selectors import checklists as selectors
 from standardwork.selectors import followup as followup_selectors
 from standardwork.services import checklists as checklist_services
-from standardwork.services import followup
 from standardwork.services import verification as verification_services
 
 PAGE = "standardwork/my_standard_work.html"
@@ -63,6 +61,8 @@ def my_standard_work(request):
             "progress": page.progress,
             "open_actions": actions,
             "my_actions": actions.actions,
+            # The header's badge counts the same (one query for both); the notices have their page.
+            "unread_notices": followup_selectors.unread_notice_count(request.user),
         },
     )
 
@@ -222,12 +222,3 @@ def check_record_countermeasure(request, check_id: int):
             "countermeasure_text": form["countermeasure"].value() or "",
         },
     )
-
-
-@require_POST
-@login_required
-def notice_read(request, notice_id: int):
-    followup.notice_mark_read(actor=request.user, notice_id=notice_id)
-    if request.htmx:
-        return HttpResponse("")
-    return redirect("standardwork:my_standard_work")

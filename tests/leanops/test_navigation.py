@@ -282,3 +282,67 @@ def test_the_organisation_names_no_url_of_another_app(path):
 
     assert "standardwork:" not in text
     assert "valuestream:" not in text
+
+
+# --- the header's badge: unread notices, on every page ------------------------------
+
+
+def _unread(user, count: int) -> None:
+    from standardwork.models import Notice
+
+    Notice.objects.bulk_create(
+        Notice(recipient=user, kind=Notice.Kind.COUNTERMEASURE, date="2026-11-18", text=f"N{n}")
+        for n in range(count)
+    )
+
+
+def _notice_queries(client, path: str, **extra) -> list[str]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path, **extra).status_code == 200
+    return [query["sql"] for query in queries if "standardwork_notice" in query["sql"]]
+
+
+@pytest.mark.parametrize("path", ["roles:team_list", "standardwork:improvement", "home"])
+def test_every_page_shows_the_unread_count_in_the_header_from_one_query(client, demo, path):
+    coordinator = User.objects.get(username="coordinator")
+    _unread(coordinator, 3)
+    client.force_login(coordinator)
+
+    response = client.get(reverse(path), follow=True)
+    html = response.content.decode()
+    header = html[html.index('<header class="topbar">') : html.index("</header>")]
+
+    notices = reverse("standardwork:notices")
+    assert (
+        f'<a class="header-badge has-count" id="badge-notices" href="{notices}">'
+        'Notices <span class="badge-count">3</span><span class="visually-hidden"> unread</span></a>'
+    ) in header
+    # Next to the Menu button, outside the menu that a phone folds away.
+    assert header.index('id="badge-notices"') < header.index('class="menu-button"')
+    assert len(_notice_queries(client, response.request["PATH_INFO"])) == 1
+
+
+def test_without_unread_notices_the_header_links_the_notices_without_a_count(client, demo):
+    client.force_login(User.objects.get(username="member"))
+
+    html = client.get(reverse("roles:team_list")).content.decode()
+
+    assert (
+        f'<a class="header-badge" id="badge-notices" href="{reverse("standardwork:notices")}">'
+        "Notices</a>"
+    ) in html
+
+
+def test_an_htmx_partial_counts_no_notices(client, demo):
+    coordinator = User.objects.get(username="coordinator")
+    client.force_login(coordinator)
+    before = _notice_queries(client, reverse("roles:team_list"), headers=HTMX)
+    _unread(coordinator, 3)
+
+    response = client.get(reverse("roles:team_list"), headers=HTMX)
+
+    assert "header_badges" not in response.context
+    assert _notice_queries(client, reverse("roles:team_list"), headers=HTMX) == before == []

@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 
 from standardwork.models import Action, Cycle, Notice
 from standardwork.services import cycles as cycle_services
@@ -329,3 +330,164 @@ def test_a_due_date_within_the_limit_is_taken(org):
     action = _create(org, source=Action.Source.OTHER, due_date=date(2031, 11, 18))
 
     assert action.due_date == date(2031, 11, 18)
+
+
+# --- notices that resolve themselves, mark all read, someone else's notice ---------
+
+
+def _notice(recipient, *, about: str = "", text: str = "Something to see") -> Notice:
+    return followup.notice_send(
+        recipient_id=recipient.pk, kind=Notice.Kind.CONTROL_POINT, day=date(2026, 11, 18),
+        text=text, url_name="standardwork:my_standard_work", about=about,
+    )  # fmt: skip
+
+
+def _read_state(*notices: Notice) -> list[tuple[bool, bool]]:
+    """(read, resolved) of each notice, as stored."""
+    for notice in notices:
+        notice.refresh_from_db()
+    return [(n.read_at is not None, n.resolved_at is not None) for n in notices]
+
+
+def test_resolving_marks_the_unread_notices_about_it_read_and_resolved_and_no_others(org):
+    asked = _notice(org["leader"], about="check:7")
+    asked_twice = _notice(org["coordinator"], about="check:7")
+    other_check = _notice(org["leader"], about="check:8")
+    about_nothing = _notice(org["leader"])
+
+    resolved = followup.notices_resolve(about="check:7", now=NOW)
+
+    assert resolved == 2
+    assert _read_state(asked, asked_twice, other_check, about_nothing) == [
+        (True, True), (True, True), (False, False), (False, False),
+    ]  # fmt: skip
+    assert asked.read_at == asked.resolved_at == NOW
+
+
+def test_resolving_leaves_a_notice_already_read_as_it_was_read(org):
+    read = _notice(org["leader"], about="check:7")
+    followup.notice_mark_read(actor=org["leader"], notice_id=read.pk)
+    read.refresh_from_db()
+    read_at = read.read_at
+
+    assert followup.notices_resolve(about="check:7", now=NOW) == 0
+    read.refresh_from_db()
+    assert (read.read_at, read.resolved_at) == (read_at, None)
+
+
+def test_resolving_nothing_touches_the_notices_about_nothing(org):
+    unkeyed = _notice(org["leader"])
+
+    assert followup.notices_resolve(about="") == 0
+    assert _read_state(unkeyed) == [(False, False)]
+
+
+def test_a_countermeasure_notice_resolves_itself_when_the_countermeasure_is_recorded(
+    org, tl_template
+):
+    from standardwork.models import Check
+    from standardwork.services import checklists as checklist_services
+    from standardwork.services import verification as verification_services
+
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    check = Check.objects.filter(checklist__owner=org["leader"]).order_by("position").first()
+    verification_services.check_request_countermeasure(
+        actor=org["coordinator"], check_id=check.pk, comment="What got in the way?"
+    )
+    notice = Notice.objects.get(recipient=org["leader"], kind=Notice.Kind.COUNTERMEASURE)
+    assert (notice.about, _read_state(notice)) == (f"check:{check.pk}", [(False, False)])
+
+    verification_services.check_record_countermeasure(
+        actor=org["leader"], check_id=check.pk, countermeasure="Block the slot."
+    )
+
+    assert _read_state(notice) == [(True, True)]
+
+
+def test_an_escalation_notice_resolves_itself_when_the_vsm_answers(org):
+    impediment = standup_services.impediment_raise(
+        actor=org["member"], team=org["team"], title="CRM is down"
+    )
+    standup_services.impediment_escalate(
+        actor=org["coordinator"], impediment_id=impediment.pk, reason="IT is not ours.", now=NOW
+    )
+    escalation = Notice.objects.get(recipient=org["vsm"], kind=Notice.Kind.ESCALATION)
+    assert escalation.about == f"impediment:{impediment.pk}"
+
+    standup_services.impediment_answer(
+        actor=org["vsm"], impediment_id=impediment.pk, answer="I call IT today.", now=NOW
+    )
+
+    assert _read_state(escalation) == [(True, True)]
+    # The answer's own notices, to the TC and to who raised it, wait to be read.
+    answers = Notice.objects.filter(kind=Notice.Kind.ESCALATION_ANSWER).order_by("recipient_id")
+    assert [(n.recipient.username, n.read_at, n.resolved_at) for n in answers] == [
+        ("coordinator", None, None), ("member", None, None),
+    ]  # fmt: skip
+
+
+def test_mark_all_read_marks_only_the_actors_unread_notices(org):
+    mine = [_notice(org["leader"]), _notice(org["leader"])]
+    theirs = _notice(org["coordinator"])
+
+    marked = followup.notices_mark_all_read(actor=org["leader"], now=NOW)
+
+    assert marked == 2
+    assert _read_state(*mine, theirs) == [(True, False), (True, False), (False, False)]
+
+
+def test_marking_someone_elses_or_a_missing_notice_read_is_not_found_and_changes_nothing(org):
+    theirs = _notice(org["coordinator"])
+
+    with pytest.raises(Http404, match="That notice no longer exists."):
+        followup.notice_mark_read(actor=org["leader"], notice_id=theirs.pk)
+    with pytest.raises(Http404, match="That notice no longer exists."):
+        followup.notice_mark_read(actor=org["leader"], notice_id=theirs.pk + 1000)
+
+    assert _read_state(theirs) == [(False, False)]
+
+
+def test_marking_a_notice_read_twice_keeps_the_first_time(org):
+    notice = _notice(org["leader"])
+    followup.notice_mark_read(actor=org["leader"], notice_id=notice.pk)
+    notice.refresh_from_db()
+    first = notice.read_at
+
+    followup.notice_mark_read(actor=org["leader"], notice_id=notice.pk)
+
+    notice.refresh_from_db()
+    assert notice.read_at == first
+
+
+def test_a_flagged_value_notice_resolves_itself_when_corrected_within_limits_or_voided(org):
+    from decimal import Decimal
+
+    from standardwork.models import ControlPoint
+
+    point = cycle_services.control_point_create(
+        actor=org["coordinator"], team=org["team"], name="Calls per day", unit="calls",
+        upper_limit=Decimal(40),
+    )  # fmt: skip
+    ControlPoint.objects.filter(pk=point.pk).update(created_at=at("2026-11-01 09:00"))
+
+    def record(value: int, day: date):
+        return cycle_services.measurement_record(
+            actor=org["member"], control_point_id=point.pk, value=Decimal(value),
+            measured_on=day, now=NOW,
+        )  # fmt: skip
+
+    typo, void = record(41, date(2026, 11, 16)), record(45, date(2026, 11, 17))
+    typo_notice, void_notice = Notice.objects.filter(kind=Notice.Kind.CONTROL_POINT).order_by("pk")
+    assert (typo_notice.about, void_notice.about) == (
+        f"measurement:{typo.pk}", f"measurement:{void.pk}",
+    )  # fmt: skip
+
+    cycle_services.measurement_correct(
+        actor=org["coordinator"], measurement_id=typo.pk, value=Decimal(39), reason="Typo"
+    )
+    assert _read_state(typo_notice, void_notice) == [(True, True), (False, False)]
+
+    cycle_services.measurement_void(
+        actor=org["coordinator"], measurement_id=void.pk, reason="Counted twice", now=NOW
+    )
+    assert _read_state(void_notice) == [(True, True)]

@@ -430,8 +430,9 @@ def test_miss_reason_label_keeps_a_listed_label_whole_and_cuts_a_typed_one():
 
 # Measured (SQLite): session, user, the board's teams, the people with their
 # memberships and coordinated teams (3), the week's checks, the reds before the
-# week, the week's leave, and the menu's layers of the viewer.
-GRID_QUERIES = 10
+# week, the week's leave, the menu's layers of the viewer, and the header's count of
+# unread notices (leanops.navigation.header_badges, one on every full page).
+GRID_QUERIES = 11
 
 
 def coordinator_with_teams(teams: int, people: int = 8):

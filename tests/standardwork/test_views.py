@@ -379,43 +379,38 @@ def test_open_weekly_item_from_earlier_this_week_is_listed_until_done(client, or
     assert Check.objects.get(pk=this_week.pk).status == Check.Status.DONE
 
 
-def test_notice_can_be_marked_read(client, org):
-    notice = Notice.objects.create(
+def test_my_standard_work_lists_no_notices_but_one_line_to_the_notices_page(client, org):
+    today = timezone.now().date()
+    notices = [
+        Notice.objects.create(
+            recipient=org.leader, kind=Notice.Kind.COUNTERMEASURE, date=today, text=f"Notice {n}"
+        )
+        for n in range(11)
+    ]
+    Notice.objects.create(
         recipient=org.leader,
         kind=Notice.Kind.REMINDER,
-        date=timezone.now().date(),
-        text="3 open items",
+        date=today,
+        text="Old",
+        read_at=timezone.now(),
     )
     client.force_login(org.leader)
-    assert f'id="notice-{notice.pk}"' in client.get(url("my_standard_work")).content.decode()
 
-    response = client.post(url("notice_read", notice.pk), **HTMX)
+    html = client.get(url("my_standard_work")).content.decode()
 
-    assert (response.status_code, response.content) == (200, b"")
-    notice.refresh_from_db()
-    assert notice.read_at is not None
-    assert f'id="notice-{notice.pk}"' not in client.get(url("my_standard_work")).content.decode()
-
-
-def test_someone_elses_notice_is_not_found_and_stays_unread(client, org):
-    notice = Notice.objects.create(
-        recipient=org.leader,
-        kind=Notice.Kind.REMINDER,
-        date=timezone.now().date(),
-        text="3 open items",
+    assert not [notice for notice in notices if f'id="notice-{notice.pk}"' in html]
+    assert (
+        f'<p class="sw-notices-line"><a href="{url("notices")}">11 unread notices →</a></p>' in html
     )
-    client.force_login(org.coordinator)
+    assert 'class="sw-notices"' not in html
 
-    responses = [
-        client.post(url("notice_read", notice.pk), **HTMX),
-        client.post(url("notice_read", notice.pk)),
-        client.post(url("notice_read", notice.pk + 1000)),
-    ]
 
-    assert [response.status_code for response in responses] == [404, 404, 404]
-    assert "That notice no longer exists." in responses[1].content.decode()
-    notice.refresh_from_db()
-    assert notice.read_at is None
+def test_my_standard_work_without_unread_notices_has_no_notices_line(client, org):
+    client.force_login(org.leader)
+
+    html = client.get(url("my_standard_work")).content.decode()
+
+    assert "sw-notices-line" not in html
 
 
 # --- the verification board ---------------------------------------------------
