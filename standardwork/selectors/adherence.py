@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Sum
 from django.utils import timezone
 
 from roles import policy as organisation
@@ -21,7 +21,8 @@ from roles.models import Layer, Team, User
 from roles.selectors import PersonPlace, person_places
 from standardwork import calendar
 from standardwork.defaults import LAYER_TARGETS
-from standardwork.models import Check, LayerTarget, TemplateItem
+from standardwork.models import Check, CheckEvent, LayerTarget, MissReason, TemplateItem
+from standardwork.selectors.verification import miss_reason_label, with_miss_history
 
 NO_REASON = "Not done, no reason given"
 # Each layer's target share of working time in standard work, until an administrator
@@ -40,9 +41,11 @@ class Tally:
     days: int = 0
     working_minutes: int = 0
     target_percent: int = 0
+    done_after_miss: int = 0  # counted in `done`; their miss reasons stay in the Pareto
 
     def add(self, other: "Tally") -> None:
         self.done += other.done
+        self.done_after_miss += other.done_after_miss
         self.missed += other.missed
         self.open += other.open
         self.planned_minutes += other.planned_minutes
@@ -207,6 +210,29 @@ def adherence_report(
     ) - sum(reasons.values())
     if unexplained > 0:
         reasons[NO_REASON] += unexplained
+    # A miss later done (undone, then ticked) is "done after a miss": it counts as
+    # done, and the reason it was missed for stays in the Pareto (from its events).
+    done_after_miss = list(
+        with_miss_history(
+            Check.objects.filter(
+                checklist__owner_id__in=ids,
+                checklist__date__range=(start, end),
+                status=Check.Status.DONE,
+            ).filter(
+                Exists(
+                    CheckEvent.objects.filter(check_item=OuterRef("pk"), kind=CheckEvent.Kind.MISS)
+                )
+            )
+        )
+        .values("checklist__owner_id", "checklist__date", "last_miss")
+        .order_by()
+    )
+    labels = list(MissReason.objects.values_list("label", flat=True)) if done_after_miss else []
+    for row in done_after_miss:
+        tally = days[row["checklist__owner_id"]].get(row["checklist__date"])
+        if tally is not None:
+            tally.done_after_miss += 1
+        reasons[miss_reason_label(row["last_miss"] or "", labels) or NO_REASON] += 1
 
     report_people, by_layer, total = [], {}, Tally()
     for person in people:

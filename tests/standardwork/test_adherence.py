@@ -123,3 +123,24 @@ def test_team_report_has_a_row_per_person_and_totals_per_layer(org, week):
     assert report.by_layer[Layer.TL].done == 3
     assert report.by_layer[Layer.TC].total == 0
     assert report.total.done == 3
+
+
+def test_a_miss_later_done_counts_as_done_after_a_miss_and_keeps_its_reason(org, week):
+    leader = org["leader"]
+    missed = week[(18, "Check call-list progress")]
+    checklist_services.check_undo(actor=leader, check_id=missed.pk, now=at("2026-11-18 11:00"))
+    checklist_services.check_tick(actor=leader, check_id=missed.pk, now=at("2026-11-18 15:00"))
+
+    report = adherence_report(
+        people=[leader], start=date(2026, 11, 16), end=date(2026, 11, 22),
+        today=date(2026, 11, 18),
+    )  # fmt: skip
+
+    wednesday = report.people[0].by_day[date(2026, 11, 18)]
+    assert (wednesday.done, wednesday.missed, wednesday.done_after_miss) == (1, 0, 1)
+    assert report.people[0].total.done_after_miss == 1
+    # The reason it was missed for is still counted, beside Tuesday's unticked item.
+    assert [(row.reason, row.count) for row in report.pareto] == [
+        ("Forgot", 1),
+        (NO_REASON, 1),
+    ]
