@@ -328,7 +328,6 @@ class _Improvement:
 
     def __init__(self, team: Team, now: datetime):
         self.team = team
-        self.now = now
         self.random = random.Random(2026)
         self.summary = ImprovementSummary()
         self.coordinator = team.coordinator
@@ -343,8 +342,10 @@ class _Improvement:
         )
         self.adopted_on = adoption_day(team, self.today)
         self.summary.adopted_on = self.adopted_on
-        # The first day of morning calls: the day after the cycle's Do moved the block.
-        self.trial_from = _working_day_shift(team, self.adopted_on, -6)
+        # The cycle's Do moves the block a week before the Check; the morning calls
+        # start the next working day.
+        self.moved_on = _working_day_shift(team, self.adopted_on, -7)
+        self.trial_from = _working_day_shift(team, self.moved_on, 1)
         # When each cycle's phase changes happened, in the order the services write them.
         self.moments: dict[int, list[datetime]] = {}
         self.entered: dict[int, datetime] = {}
@@ -373,7 +374,7 @@ class _Improvement:
         steps = [
             # The adopted cycle: planned, a week's trial of morning calls, checked, adopted.
             (_working_day_shift(team, adopted_on, -8), time(11, 0), self._plan),
-            (_working_day_shift(team, adopted_on, -7), time(11, 0), self._do),
+            (self.moved_on, time(11, 0), self._do),
             (_working_day_shift(team, adopted_on, -1), time(14, 0), self._check),
             (_working_day_shift(team, adopted_on, -1), time(16, 30), self._act),
             (adopted_on, time(10, 0), self._adopt),
