@@ -592,7 +592,9 @@ class _History:
         notices = list(Notice.objects.filter(pk__in=self.intended.notices))
         for notice in notices:
             notice.created_at, notice.read_at = self.intended.notices[notice.pk]
-        Notice.objects.bulk_update(notices, ["created_at", "read_at"])
+            if notice.resolved_at is not None:
+                notice.resolved_at = notice.read_at  # resolved when the countermeasure was
+        Notice.objects.bulk_update(notices, ["created_at", "read_at", "resolved_at"])
 
         started = datetime.combine(self.first_day - timedelta(days=7), time(9), tzinfo=UTC)
         StandardWorkTemplate.objects.filter(
