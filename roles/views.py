@@ -113,9 +113,7 @@ def value_stream_detail(request, value_stream_id: int):
 @require_http_methods(["GET", "POST"])
 @login_required
 def value_stream_edit(request, value_stream_id: int):
-    value_stream = get_object_or_404(
-        policy.visible_value_streams(request.user), pk=value_stream_id
-    )
+    value_stream = get_object_or_404(policy.visible_value_streams(request.user), pk=value_stream_id)
     policy.require(
         policy.can_manage_value_stream(request.user, value_stream),
         "Only the value stream's VSM changes its set-up.",

@@ -71,9 +71,7 @@ def _overflow(page: Page) -> int:
 
 
 @pytest.mark.parametrize("viewport", [PHONE, SMALL_PHONE], ids=["390px", "360px"])
-def test_no_daily_page_scrolls_sideways_on_a_phone(
-    browser: Browser, live_server, demo, viewport
-):
+def test_no_daily_page_scrolls_sideways_on_a_phone(browser: Browser, live_server, demo, viewport):
     Team.objects.update(working_days=[1, 2, 3, 4, 5, 6, 7])  # whatever day the test runs
     wide: list[tuple[str, str, int]] = []
     for username, paths in _daily_pages().items():
