@@ -241,3 +241,13 @@ def team_people(team: Team) -> list[User]:
         ),
     )
     return [membership.user for membership in memberships]
+
+
+def team_to_edit(*, team_id: int) -> Team:
+    """A fresh copy of the team for its settings form (the form changes it in place)."""
+    return Team.objects.get(pk=team_id)
+
+
+def value_stream_to_edit(*, value_stream_id: int) -> ValueStream:
+    """A fresh copy of the value stream for its settings form."""
+    return ValueStream.objects.get(pk=value_stream_id)

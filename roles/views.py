@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from leanops.base.forms import form_apply_service
 from roles import policy, selectors, services
 from roles.forms import TeamSettingsForm, ValueStreamSettingsForm
-from roles.models import Team, ValueStream
+from roles.models import Team
 
 
 @require_GET
@@ -43,7 +43,7 @@ def team_edit(request, team_id: int):
         "Only the VSM of a value stream the team serves changes its set-up.",
     )
     form = TeamSettingsForm(
-        request.POST or None, instance=Team.objects.get(pk=team.pk), actor=request.user
+        request.POST or None, instance=selectors.team_to_edit(team_id=team.pk), actor=request.user
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -119,7 +119,8 @@ def value_stream_edit(request, value_stream_id: int):
         "Only the value stream's VSM changes its set-up.",
     )
     form = ValueStreamSettingsForm(
-        request.POST or None, instance=ValueStream.objects.get(pk=value_stream.pk)
+        request.POST or None,
+        instance=selectors.value_stream_to_edit(value_stream_id=value_stream.pk),
     )
     if request.method == "POST" and form.is_valid():
         updated = form_apply_service(
