@@ -153,10 +153,6 @@ Progress = Callable[[str, float, str], None]
 # --- the guard ------------------------------------------------------------------
 
 
-def is_scale_email(email: str) -> bool:
-    return email.lower().endswith("@" + SCALE_EMAIL_DOMAIN)
-
-
 def foreign_data() -> list[str]:
     """What in the database is neither the demo's nor seed_scale's, one line per kind."""
     demo_users = {person.username for person in PEOPLE} | {ADMIN_USERNAME}

@@ -40,11 +40,6 @@ def user_layers(user: User) -> list[Layer]:
     return layers
 
 
-def user_primary_layer(user: User) -> Layer | None:
-    layers = user_layers(user)
-    return layers[0] if layers else None
-
-
 def _memberships_prefetch() -> Prefetch:
     return Prefetch(
         "memberships",

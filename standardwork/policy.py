@@ -42,11 +42,12 @@ def can_view_team_work(user: User, team: Team) -> bool:
     """Team-level standard-work results: its TL, its TC and the VSM above it."""
     if not user.is_authenticated:
         return False
-    if user.is_superuser or team.coordinator_id == user.pk:
-        return True
-    if Membership.objects.filter(team=team, user=user, role=Membership.Role.LEADER).exists():
-        return True
-    return team.value_streams.filter(vsm=user).exists()
+    return (
+        user.is_superuser
+        or organisation.coordinates_team(user, team)
+        or organisation.leads_team(user, team)
+        or organisation.is_vsm_above(user, team)
+    )
 
 
 def editable_teams(user: User) -> QuerySet[Team]:
@@ -194,14 +195,9 @@ def can_record_measurement(user: User, team: Team) -> bool:
 
 
 def can_correct_measurement(user: User, team: Team) -> bool:
-    """Correct, void or replace a control point's value: the team's TC or TL."""
-    if not user.is_authenticated:
-        return False
-    return (
-        user.is_superuser
-        or organisation.coordinates_team(user, team)
-        or organisation.leads_team(user, team)
-    )
+    """Correct, void or replace a control point's value: the team's TC or TL,
+    who log its stand-up."""
+    return can_log_standup(user, team)
 
 
 def can_record_process_change(user: User, team: Team) -> bool:

@@ -116,12 +116,6 @@ def _primary_layer(place: PersonPlace | None) -> Layer | None:
     return place.layer if place is not None else None
 
 
-def layer_target_percent(layer: str) -> int:
-    """The layer's target share of working time in standard work, in percent."""
-    target = LayerTarget.objects.filter(layer=layer).first()
-    return target.target_percent if target else DEFAULT_TARGETS[Layer(layer)]
-
-
 def _targets() -> dict[str, tuple[int, int]]:
     return {
         target.layer: (target.target_percent, target.working_minutes_per_day)
@@ -273,11 +267,6 @@ def team_people(team: Team) -> list[User]:
     if team.coordinator is not None:
         people.setdefault(team.coordinator.pk, team.coordinator)
     return sorted(people.values(), key=lambda user: user.display_name)
-
-
-def week_bounds(day: date) -> tuple[date, date]:
-    monday = day - timedelta(days=day.isoweekday() - 1)
-    return monday, monday + timedelta(days=6)
 
 
 # --- the results pages ---------------------------------------------------------

@@ -1,25 +1,10 @@
-"""Writes behind the results pages: each layer's target share of standard work,
-and the default miss reasons and targets a fresh database needs."""
+"""Writes behind the results pages: the default miss reasons and layer targets a
+fresh database needs (targets are edited in the admin)."""
 
 from django.db import transaction
 
-from roles import policy as organisation
-from roles.models import Layer, User
 from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
 from standardwork.models import LayerTarget, MissReason
-from standardwork.selectors.adherence import DEFAULT_TARGETS
-
-
-@transaction.atomic
-def layer_target_set(*, actor: User, layer: str, target_percent: int) -> LayerTarget:
-    organisation.require(actor.is_superuser, "Only an administrator changes a layer's target.")
-    target, _ = LayerTarget.objects.select_for_update().get_or_create(
-        layer=layer, defaults={"target_percent": DEFAULT_TARGETS[Layer(layer)]}
-    )
-    target.target_percent = target_percent
-    target.full_clean()
-    target.save(update_fields=["target_percent"])
-    return target
 
 
 @transaction.atomic
