@@ -252,6 +252,12 @@ class MissReason(models.Model):
         return self.label
 
 
+# Kamishibai red (Check.is_red as a condition on Check rows; a test holds them equal): a
+# miss without a recorded countermeasure, or a countermeasure asked for. Literal values,
+# as Check.Status and Check.Verification are defined inside the class below.
+RED_CHECK = Q(verification="requested") | (Q(status="missed") & ~Q(verification="recorded"))
+
+
 class Check(models.Model):
     """One item of a checklist, as issued from a template version."""
 
@@ -299,7 +305,12 @@ class Check(models.Model):
                 name="standardwork_missed_check_has_note",
             ),
         ]
-        indexes = [models.Index(fields=["status"], name="standardwork_check_status")]
+        indexes = [
+            models.Index(fields=["status"], name="standardwork_check_status"),
+            # The verification grid carries every red into later days until its
+            # countermeasure: a few reds among a year of checks, read by checklist.
+            models.Index(fields=["checklist"], condition=RED_CHECK, name="standardwork_check_red"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item.title} ({self.get_status_display()})"

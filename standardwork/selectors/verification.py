@@ -3,14 +3,15 @@
 The board is a week grid: the layer below the verifier, one row per person,
 grouped by team, one column per working day; each cell red, green or open
 with its item count. A red item stays red until its countermeasure is recorded,
-and reddens every later cell of its owner for up to four weeks (CARRY_WEEKS).
+and reddens every later cell of its owner until then, however old it is.
 A click on a cell opens the one-day list of that person (`board_row`), which
 shows each item, its last few events and what changed after the day was
 confirmed.
 
 Each read answers in a fixed number of queries, however many teams and however
 much history the people have: the week's checks come in one query, the reds
-of the four weeks before it as one count per person.
+before it as one count (and the oldest day) per person, read through the
+partial index on red checks (standardwork_check_red).
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -37,24 +39,19 @@ from roles.layers import layer_of, layer_rank
 from roles.models import Layer, Membership, Team, User, ValueStream
 from standardwork import calendar, policy
 from standardwork.models import Absence, Check, CheckEvent, Checklist
+from standardwork.models.standard import RED_CHECK
 from standardwork.selectors.checklists import Progress
 
 # How many events of an item the one-day list shows; the rest are a link away.
 RECENT_EVENTS = 3
 # How many of a person's reds from earlier days the one-day list names.
 CARRIED_SHOWN = 5
-# How far back a red is carried: the four weeks before the week shown. A red
-# stays red on its own day for ever; carried into every later cell for ever, a
-# year of unanswered misses would turn every cell red (the board would lose its
-# signal) and make the board read the whole history on every visit.
-CARRY_WEEKS = 4
 MONDAY_TO_FRIDAY = (1, 2, 3, 4, 5)
 
 # Kamishibai red (Check.is_red, as a condition on Check rows; a test holds them equal):
-# a miss without a recorded countermeasure, or a countermeasure asked for.
-RED = Q(verification=Check.Verification.COUNTERMEASURE_REQUESTED) | (
-    Q(status=Check.Status.MISSED) & ~Q(verification=Check.Verification.COUNTERMEASURE_RECORDED)
-)
+# a miss without a recorded countermeasure, or a countermeasure asked for. The same
+# condition as the partial index standardwork_check_red, so PostgreSQL uses it.
+RED = RED_CHECK
 # What the owner does to an item; done after the day was confirmed, it is a change to look at.
 OWNER_CHANGES = (CheckEvent.Kind.TICK, CheckEvent.Kind.UNDO, CheckEvent.Kind.MISS)
 
@@ -120,6 +117,7 @@ class GridCell:
     red: int = 0
     total: int = 0
     carried: int = 0  # red items of earlier days, still without a countermeasure
+    carried_since: date | None = None  # the day of the oldest of them
     confirmed: bool = False
     changed: bool = False  # ticked, undone or missed after the day was confirmed
     absent: bool = False
@@ -154,7 +152,9 @@ class GridCell:
         if self.red:
             parts.append(f"{self.red} red")
         if self.carried:
-            parts.append(f"{self.carried} red from earlier days")
+            since = self.carried_since
+            year = f" {since.year}" if since.year != self.day.year else ""
+            parts.append(f"{self.carried} red since {since:%a} {since.day} {since:%b}{year}")
         if self.confirmed:
             parts.append("changed after confirmation" if self.changed else "confirmed")
         return ", ".join(parts)
@@ -314,17 +314,7 @@ def verification_week(
         cell["done"] += status == Check.Status.DONE
         cell["red"] += probe.is_red
         cell["green"] += probe.is_green
-    reds_before = dict(
-        Check.objects.filter(
-            RED,
-            checklist__owner_id__in=ids,
-            checklist__date__range=(carried_since(monday), monday - timedelta(days=1)),
-        )
-        .values("checklist__owner_id")
-        .annotate(reds=Count("pk"))
-        .order_by()
-        .values_list("checklist__owner_id", "reds")
-    )
+    reds_before = _reds_before(ids, monday)
     absences: dict[int, list[tuple[date, date]]] = {}
     for person_id, start, end in Absence.objects.filter(
         person_id__in=ids, start_date__lte=sunday, end_date__gte=monday
@@ -336,7 +326,7 @@ def verification_week(
     groups: dict[int | None, TeamGroup] = {}
     for person, home in placed:
         today = calendar.local_date(now, home.time_zone) if home else scope.today
-        carried = reds_before.get(person.pk, 0)
+        carried, carried_since = reds_before.get(person.pk, (0, None))
         row = GridRow(person=person, layer=_layer(person))
         for day in days:
             counts = cells.get((person.pk, day))
@@ -349,8 +339,18 @@ def verification_week(
                     )
                 )
                 continue
-            row.cells.append(GridCell(day=day, carried=carried, future=day > today, **counts))
-            carried += counts["red"]
+            row.cells.append(
+                GridCell(
+                    day=day,
+                    carried=carried,
+                    carried_since=carried_since,
+                    future=day > today,
+                    **counts,
+                )
+            )
+            if counts["red"]:
+                carried += counts["red"]
+                carried_since = carried_since or day
         key = home.pk if home else None
         group = groups.setdefault(
             key, TeamGroup(team_id=key, name=home.name if home else "No team")
@@ -382,6 +382,7 @@ class BoardRow:
     checks: list[Check]
     carried: list[Check] = field(default_factory=list)
     carried_total: int = 0
+    carried_since: date | None = None  # the day of the oldest red carried
 
     @property
     def progress(self) -> Progress:
@@ -424,18 +425,30 @@ def _day_checks() -> QuerySet[Check]:
     )
 
 
-def carried_since(day: date) -> date:
-    """The first day whose reds the grid carries into `day`'s week (CARRY_WEEKS before it)."""
-    return day - timedelta(days=day.isoweekday() - 1, weeks=CARRY_WEEKS)
+def _earlier_reds(people_ids: list[int], day: date) -> QuerySet[Check]:
+    """The people's red checks of the days before `day`, however old: a red is carried
+    until its countermeasure is recorded (the partial index standardwork_check_red)."""
+    return Check.objects.filter(RED, checklist__owner_id__in=people_ids, checklist__date__lt=day)
 
 
-def _carried_reds(people_ids: list[int], day: date) -> tuple[dict[int, list[Check]], dict]:
-    """Each person's reds carried into `day`: the latest few, and how many (two queries)."""
-    earlier = Check.objects.filter(
-        RED,
-        checklist__owner_id__in=people_ids,
-        checklist__date__range=(carried_since(day), day - timedelta(days=1)),
-    )
+def _reds_before(people_ids: list[int], day: date) -> dict[int, tuple[int, date]]:
+    """Each person's reds carried into `day`: how many, and the day of the oldest (one query)."""
+    return {
+        owner_id: (reds, oldest)
+        for owner_id, reds, oldest in _earlier_reds(people_ids, day)
+        .values("checklist__owner_id")
+        .annotate(reds=Count("checklist"), oldest=Min("checklist__date"))
+        .order_by()
+        .values_list("checklist__owner_id", "reds", "oldest")
+    }
+
+
+def _carried_reds(
+    people_ids: list[int], day: date
+) -> tuple[dict[int, list[Check]], dict[int, tuple[int, date]]]:
+    """Each person's reds carried into `day`: the latest few, how many and the oldest day
+    (two queries)."""
+    earlier = _earlier_reds(people_ids, day)
     latest: dict[int, list[Check]] = {}
     for check in (
         earlier.select_related("item", "checklist")
@@ -450,13 +463,7 @@ def _carried_reds(people_ids: list[int], day: date) -> tuple[dict[int, list[Chec
         .order_by("checklist__owner_id", "-checklist__date", "position", "pk")
     ):
         latest.setdefault(check.checklist.owner_id, []).append(check)
-    totals = dict(
-        earlier.values("checklist__owner_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("checklist__owner_id", "n")
-    )
-    return latest, totals
+    return latest, _reds_before(people_ids, day)
 
 
 def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
@@ -491,7 +498,8 @@ def _board_people(people: QuerySet[User], day: date) -> list[BoardRow]:
                 checklist=checklist,
                 checks=checks,
                 carried=carried.get(person.pk, []),
-                carried_total=carried_totals.get(person.pk, 0),
+                carried_total=carried_totals.get(person.pk, (0, None))[0],
+                carried_since=carried_totals.get(person.pk, (0, None))[1],
             )
         )
     # Coordinators (and anyone above) first; then each team's leader and its members together.

@@ -135,23 +135,59 @@ def test_a_red_from_an_earlier_week_reddens_the_week_until_its_countermeasure(cl
     assert (before, after) == (("red", "1/1+1"), ("green", "1/1"))
 
 
-def test_a_red_is_carried_four_weeks_and_stays_red_on_its_own_day(client, org):
+def test_a_red_from_ten_weeks_ago_is_carried_until_its_countermeasure_is_recorded(client, org):
     Team.objects.update(working_days=MONDAY_TO_FRIDAY)
     monday = last_monday()
-    four_weeks_back = monday - timedelta(weeks=4)
-    day_of(org.leader, four_weeks_back, org.tl_items[:1], ["missed"])
-    day_of(org.leader, four_weeks_back - timedelta(days=3), org.tl_items[1:2], ["missed"])
+    ten_weeks_back = monday - timedelta(weeks=10)
+    (old,) = day_of(org.leader, ten_weeks_back, org.tl_items[:1], ["missed"])
+    day_of(org.leader, monday - timedelta(days=3), org.tl_items[1:2], ["done"])
     day_of(org.leader, monday, org.tl_items[:1], [Check.Status.DONE])
     client.force_login(org.coordinator)
 
     week = cells_of(grid(client, week=monday.isoformat()), org.leader)[0]
-    then = cells_of(grid(client, week=four_weeks_back.isoformat()), org.leader)[0]
+    then = cells_of(grid(client, week=ten_weeks_back.isoformat()), org.leader)[0]
     drill = client.get(url("verify_board"), {"date": monday, "person": org.leader.pk})
+    verification_services.check_request_countermeasure(
+        actor=org.coordinator, check_id=old.pk, comment="What stops the miss?"
+    )
+    asked = cells_of(grid(client, week=monday.isoformat()), org.leader)[0]
+    verification_services.check_record_countermeasure(
+        actor=org.leader, check_id=old.pk, countermeasure="Call block moved to 8:30"
+    )
+    recorded = grid(client, week=monday.isoformat())
 
-    assert week == ("red", "1/1+1")  # the Friday before the four weeks is not carried
-    assert then == ("red", "0/1+1")
-    assert [c.checklist.date for c in drill.context["rows"][0].carried] == [four_weeks_back]
-    assert "Still red from the four weeks before: 1" in drill.content.decode()
+    assert week == ("red", "1/1+1")
+    assert then == ("red", "0/1")  # red on its own day
+    assert [c.checklist.date for c in drill.context["rows"][0].carried] == [ten_weeks_back]
+    content = drill.content.decode()
+    assert "Still red from earlier days, until a countermeasure is recorded: 1" in content
+    assert f"the oldest from {ten_weeks_back:%a} {ten_weeks_back.day} {ten_weeks_back:%b %Y}" in (
+        content
+    )
+    assert asked == ("red", "1/1+1")  # asked for, not yet recorded: still red
+    assert cells_of(recorded, org.leader)[0] == ("green", "1/1")
+
+
+def test_a_carried_cell_names_how_many_reds_and_the_oldest_day(client, org):
+    Team.objects.update(working_days=MONDAY_TO_FRIDAY)
+    monday = last_monday()
+    oldest = monday - timedelta(weeks=30)
+    day_of(org.leader, oldest, org.tl_items[:1], ["missed"])
+    day_of(org.leader, monday - timedelta(weeks=2), org.tl_items[:2], ["missed", "missed"])
+    day_of(org.leader, monday, org.tl_items[:1], [Check.Status.MISSED])
+    day_of(org.leader, monday + timedelta(days=1), org.tl_items[:1], [Check.Status.DONE])
+    client.force_login(org.coordinator)
+
+    week = grid(client, week=monday.isoformat()).context["week"]
+    (row,) = [r for g in week.groups for r in g.rows if r.person == org.leader]
+    monday_cell, tuesday_cell = row.cells[:2]
+
+    assert (monday_cell.carried, monday_cell.carried_since) == (3, oldest)
+    assert (tuesday_cell.carried, tuesday_cell.carried_since) == (4, oldest)
+    assert tuesday_cell.label == (
+        f"{tuesday_cell.day:%a} {tuesday_cell.day.day} {tuesday_cell.day:%b}: 1 of 1 done, "
+        f"4 red since {oldest:%a} {oldest.day} {oldest:%b}"
+    )
 
 
 def test_leave_and_future_days_show_no_count(client, org):
