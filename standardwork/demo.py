@@ -27,8 +27,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from roles.demo import DemoOrganisation
-from roles.models import Layer, Membership, Team, User
-from standardwork import calendar
+from roles.models import Layer, Membership, Team, User, ValueStream
+from standardwork import calendar, policy
 from standardwork.demo_rhythm import ImprovementSummary, improvement_seed
 from standardwork.models import (
     Absence,
@@ -57,6 +57,12 @@ MISS_SHARE = 0.08
 CONFIRM_SHARE = 0.6
 COUNTERMEASURE_SHARE = 0.1
 COUNTERMEASURE_RECORDED_SHARE = 0.8
+# A red is carried on the verification board until its countermeasure is recorded
+# (kamishibai), so a miss left alone reddens its owner's every later day. As a layer
+# above that verifies would, most misses older than the last few days were asked
+# about and answered; a few are left carried, and the latest days' stay red.
+LATE_COUNTERMEASURE_SHARE = 0.95
+RECENT_DAYS = 3
 
 Cadence = TemplateItem.Cadence
 Kind = TemplateItem.Kind
@@ -381,6 +387,7 @@ class _History:
             for owner_id, day_checks in by_day[day].items():
                 self._work(owner_id, day_checks, diligence.get(owner_id, 0.0))
             self._verify(day, by_day[day])
+        self._answer_old_misses()
         self._backdate()
         self.summary.checklists = Checklist.objects.count()
         self.summary.checks = Check.objects.count()
@@ -551,6 +558,78 @@ class _History:
                 self.summary.countermeasures_recorded += 1
             if notice is not None:
                 self.intended.notices[notice.pk] = (asked_at, recorded_at)
+
+    def _answer_old_misses(self) -> None:
+        """Most misses older than RECENT_DAYS that nobody asked about: the layer above asks
+        the next day for a countermeasure, and the owner records it the day after. The
+        leader's latest is left without one.
+
+        Its own random sequence, so the days' ticks, misses and confirmations are
+        the same with or without it.
+        """
+        rng = random.Random(RANDOM_SEED + 1)
+        verifier_of = dict(self.verifier_of)
+        # Whoever else verifies a person: the VSM above Marketing Communication, say.
+        verifiers = User.objects.filter(
+            pk__in={*self.verifier_of.values(), *ValueStream.objects.values_list("vsm", flat=True)}
+        ).in_bulk()
+        for verifier_id in sorted(verifiers):
+            for person_id in policy.verifiable_people(verifiers[verifier_id]).values_list(
+                "pk", flat=True
+            ):
+                verifier_of.setdefault(person_id, verifier_id)
+        misses = (
+            Check.objects.filter(
+                status=Check.Status.MISSED,
+                checklist__date__lt=self.today - timedelta(days=RECENT_DAYS),
+            )
+            .exclude(
+                verification__in=[
+                    Check.Verification.COUNTERMEASURE_REQUESTED,
+                    Check.Verification.COUNTERMEASURE_RECORDED,
+                ]
+            )
+            .select_related("checklist__owner")
+            .order_by("checklist__date", "checklist__owner__username", "position")
+        )
+        misses = list(misses)
+        # The leader's latest of them is still waiting: the board shows a red carried for days.
+        waiting = next(
+            (c.pk for c in reversed(misses) if c.checklist.owner.username == "leader"), None
+        )
+        for check in misses:
+            verifier_id = verifier_of.get(check.checklist.owner_id)
+            if verifier_id is None or rng.random() >= LATE_COUNTERMEASURE_SHARE:
+                continue
+            if check.pk == waiting:
+                continue
+            day, zone = check.checklist.date, check.checklist.time_zone
+            asked_at = self._local(day + timedelta(days=1), zone, time(17, 30), 30)
+            verification_services.check_request_countermeasure(
+                actor=verifiers[verifier_id],
+                check_id=check.pk,
+                comment=rng.choice([COUNTERMEASURE_REQUESTS[0], COUNTERMEASURE_REQUESTS[2]]),
+            )
+            notice = (
+                Notice.objects.filter(
+                    recipient_id=check.checklist.owner_id, kind=Notice.Kind.COUNTERMEASURE
+                )
+                .order_by("-pk")
+                .only("pk")
+                .first()
+            )
+            recorded_at = self._local(day + timedelta(days=2), zone, time(8, 45), 30)
+            verification_services.check_record_countermeasure(
+                actor=check.checklist.owner,
+                check_id=check.pk,
+                countermeasure=rng.choice(COUNTERMEASURES),
+            )
+            self.intended.events[(check.pk, CheckEvent.Kind.REQUEST_COUNTERMEASURE)] = asked_at
+            self.intended.events[(check.pk, CheckEvent.Kind.RECORD_COUNTERMEASURE)] = recorded_at
+            if notice is not None:
+                self.intended.notices[notice.pk] = (asked_at, recorded_at)
+            self.summary.countermeasures_requested += 1
+            self.summary.countermeasures_recorded += 1
 
     def _confirm(
         self, verifier: User, checklist: Checklist, checks: list[Check], day: date, zone: str
