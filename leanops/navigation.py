@@ -10,9 +10,9 @@ to the pages of the others. A new app adds its module to APPS.
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 
 from leanops.base.navigation import Badge, Link, MenuEntry, Rule
+from leanops.base.paths import path_of
 from roles import navigation as roles_navigation
 from roles.selectors import user_layers
 from standardwork import navigation as standardwork_navigation
@@ -86,7 +86,7 @@ def menu(user, *, path: str = "") -> list[MenuGroup]:
     grouped: dict[str, list[MenuLink]] = {key: [] for key in GROUPS}
     for entry in MENU:
         if entry.shown_to(layers=layers, is_superuser=user.is_superuser, is_staff=user.is_staff):
-            url = reverse(entry.url_name)
+            url = path_of(entry.url_name)
             grouped[entry.group].append(MenuLink(entry.label, url, current=url == path))
     return [
         MenuGroup(key=key, more_label=GROUPS[key], main=links[0], more=tuple(links[1:]))
@@ -99,10 +99,10 @@ def landing_url(user) -> str:
     """Where `user` lands: the page of their highest layer; staff without one, the admin."""
     layers = user_layers(user)
     if layers:
-        return reverse(LANDING_PAGES[layers[0]])
+        return path_of(LANDING_PAGES[layers[0]])
     if user.is_staff:
-        return reverse(ADMIN.url_name)
-    return reverse(LANDING_PAGES[None])
+        return path_of(ADMIN.url_name)
+    return path_of(LANDING_PAGES[None])
 
 
 def landing_links(user, layer: str) -> list[Link]:
@@ -110,7 +110,7 @@ def landing_links(user, layer: str) -> list[Link]:
     if layer not in user_layers(user):
         return []
     return [
-        Link(link.label, reverse(link.url_name)) for link in LANDING_LINKS if layer in link.layers
+        Link(link.label, path_of(link.url_name)) for link in LANDING_LINKS if layer in link.layers
     ]
 
 
@@ -133,7 +133,7 @@ def team_links(user, team, *, card: bool = False) -> list[Link]:
     On a card (a list of teams) only the links without a rule: they cost no query.
     """
     return [
-        Link(link.label, reverse(link.url_name, args=[team.pk]), link.primary, about=team.name)
+        Link(link.label, path_of(link.url_name, team.pk), link.primary, about=team.name)
         for link in TEAM_LINKS
         if link.applies_to(team)
         and (link.rule is None or (not card and _allowed(user, link.rule, team)))
@@ -150,7 +150,7 @@ def member_url_name(user, team) -> str:
 
 def person_links(user, person) -> list[Link]:
     """The other apps' pages about `person` (their profile page is visible to `user`)."""
-    return [Link(link.label, reverse(link.url_name, args=[person.pk])) for link in PERSON_LINKS]
+    return [Link(link.label, path_of(link.url_name, person.pk)) for link in PERSON_LINKS]
 
 
 @dataclass(frozen=True)
@@ -164,7 +164,7 @@ class HeaderBadge:
 def header_badges(user) -> list[HeaderBadge]:
     """The header's badges for `user`, each with its count (one query per badge)."""
     return [
-        HeaderBadge(badge.key, badge.label, reverse(badge.url_name), badge.count(user))
+        HeaderBadge(badge.key, badge.label, path_of(badge.url_name), badge.count(user))
         for badge in BADGES
     ]
 
