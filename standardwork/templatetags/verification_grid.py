@@ -1,9 +1,10 @@
-"""The verification grid's cells, written once per row in Python.
+"""The verification grid's rows, written in Python: `{% grid_row row %}`.
 
-A four-teams board has 160 cells; as template tags they took about a third of
-the page's CPU (a dozen variable lookups and a property each). The markup is
-the same as a template would write: a link opening the person's day in place
-(htmx, with its `href` for a plain request), its tooltip, the count and marks.
+A four-teams board has 32 rows of 5 cells; as template tags and a partial per
+row they took about half of the page's CPU (a dozen variable lookups and a
+property a cell). The markup is what the template wrote: the person's name and
+layer, then a link a cell opening the person's day in place (htmx, with its
+`href` for a plain request), its tooltip, the count and marks.
 """
 
 from django import template
@@ -29,7 +30,14 @@ def _cell(cell: GridCell, person_id: int) -> str:
 
 
 @register.simple_tag
-def grid_cells(row: GridRow) -> SafeString:
-    """The `<td>` of each of the row's days."""
-    person_id = row.person.pk
-    return mark_safe("".join(_cell(cell, person_id) for cell in row.cells))
+def grid_row(row: GridRow, oob: bool = False) -> SafeString:
+    """The person's `<tr>`: their name and layer, then a `<td>` for each day. With `oob`,
+    htmx swaps it in place of the row of the same id (after a change in the panel)."""
+    person = row.person
+    swap = ' hx-swap-oob="true"' if oob else ""
+    cells = "".join(_cell(cell, person.pk) for cell in row.cells)
+    return mark_safe(
+        f'<tr id="vg-{person.pk}" data-person="{escape(person.username)}"{swap}>'
+        f'<th scope="row"><span class="vg-name">{escape(person.display_name)}</span> '
+        f"<small>{row.layer_short}</small></th>{cells}</tr>"
+    )

@@ -546,7 +546,7 @@ def test_grid_queries_are_the_same_for_one_team_and_four_and_a_week_and_a_year(
     assert queries_of(client, "get", url("verify_board") + "?week=2026-W01") == one_team_a_week
 
 
-def test_the_red_condition_is_the_models_is_red_for_every_status_and_verification(org):
+def test_the_red_and_green_conditions_are_the_models_for_every_status_and_verification(org):
     checklist = ChecklistFactory(owner=org.leader, date=last_monday())
     checks = []
     for status in Check.Status.values:
@@ -563,6 +563,9 @@ def test_the_red_condition_is_the_models_is_red_for_every_status_and_verificatio
             )
 
     red = set(Check.objects.filter(verification_selectors.RED).values_list("pk", flat=True))
+    green = set(Check.objects.filter(verification_selectors.GREEN).values_list("pk", flat=True))
 
     assert red == {check.pk for check in checks if check.is_red}
+    assert green == {check.pk for check in checks if check.is_green}
+    assert len(green) == 5  # done x 3 verifications without "requested", and "recorded" x 2 more
     assert len(red) == 5  # missed x 3 verifications without "recorded", and "requested" x 2 more
