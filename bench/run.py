@@ -157,6 +157,23 @@ def postgres_version(database: Database) -> str:
 # --- the environment ---------------------------------------------------------------
 
 
+# Production shares a Redis cache between the web workers (CACHE_URL, roles.cache);
+# the bench does too when Redis answers there, else each worker keeps its own.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/14")
+
+
+def cache_url() -> str:
+    parts = urlsplit(CACHE_URL)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return CACHE_URL
+    except OSError:
+        pass
+    return "locmem://"
+
+
 def environment(database: Database) -> dict[str, str]:
     """The variables the bench process and gunicorn share (production-like, DEBUG off)."""
     return {
@@ -170,6 +187,7 @@ def environment(database: Database) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "false",
         "STATIC_ROOT": str(BENCH_DIR / "static"),
         "CELERY_BROKER_URL": f"filesystem://{BENCH_DIR / 'broker'}",
+        "CACHE_URL": cache_url(),
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "WARNING"),
     }
@@ -616,6 +634,7 @@ def machine(database: Database) -> dict:
         "python": platform.python_version(),
         "postgresql": postgres_version(database),
         "gunicorn_workers": WORKERS,
+        "cache": os.environ.get("CACHE_URL", ""),
         "wrk": f"-t{THREADS} -c{CONNECTIONS} -d{SECONDS}s",
     }
 
@@ -645,6 +664,9 @@ def main() -> int:
         import django
 
         django.setup()
+        from django.core.cache import cache
+
+        cache.clear()  # nothing kept from an earlier bench's database with the same ids
         seed = build()
         print("\nBackground work, in-process", flush=True)
         timings = background()

@@ -161,3 +161,27 @@ def broker_from_url(url: str) -> tuple[str, dict]:
     raise EnvironmentSettingError(
         f"{name} must start with filesystem:// or redis://, not {shown!r}"
     )
+
+
+def cache_from_url(url: str) -> dict:
+    """Turn CACHE_URL into a Django CACHES entry.
+
+    locmem:// (the default) keeps the cache in each process; redis://host:port/db
+    shares it between the web workers, as production must (docker-compose.yml),
+    so that what one worker forgets the others forget too.
+    """
+    name = "CACHE_URL"
+    scheme = urlsplit(url).scheme.lower() if "://" in url else ""
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "leanops"}
+    if scheme in {"redis", "rediss"}:
+        return {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # A page waits at most this long for a cache that is gone, then reads
+            # the database (roles.cache).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    raise EnvironmentSettingError(
+        f"{name} must start with locmem:// or redis://, not {url.split(':', 1)[0]!r}"
+    )

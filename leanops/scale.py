@@ -41,6 +41,7 @@ from django.db.models import Max, Min, Model, Q
 from django.utils import timezone
 
 from roles import rules
+from roles.cache import organisation_changed
 from roles.demo import ADMIN_USERNAME, PEOPLE, TEAMS, VALUE_STREAMS
 from roles.models import Layer, Membership, Stage, Team, User, ValueStream, Weekday
 from roles.selectors import PersonPlace, person_places
@@ -1154,6 +1155,8 @@ def scale_seed(
 
         def organisation() -> str:
             org_box.append(_organisation(sizes, now=now, rng=rng))
+            # Written in bulk, without the signals that tell the places' cache.
+            organisation_changed()
             org = org_box[0]
             return f"{len(org.value_streams)} value streams, {len(org.teams)} teams"
 

@@ -7,6 +7,7 @@ from leanops.env import (
     VAR_DIR,
     EnvironmentSettingError,
     broker_from_url,
+    cache_from_url,
     database_from_url,
     env_bool,
     env_int,
@@ -78,6 +79,10 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# What pages may reuse between requests (a person's place in the organisation,
+# roles.cache). Production shares it between workers through Redis.
+CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 
 AUTH_USER_MODEL = "roles.User"
 AUTH_PASSWORD_VALIDATORS = [

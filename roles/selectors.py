@@ -6,38 +6,48 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from roles import policy
+from roles import cache, policy
 from roles.layers import layers_of, membership_layer
 from roles.models import Layer, Membership, Team, User, ValueStream
 
 
 def user_layers(user: User) -> list[Layer]:
-    """The layers `user` works in, highest first (roles.layers.layers_of), in one query.
+    """The layers `user` works in, highest first (roles.layers.layers_of).
 
-    Cached on the user object, so a request asks the database once.
+    Cached on the user object, so a request asks once, and between requests
+    until the organisation changes (roles.cache).
     """
     cached = getattr(user, "_leanops_layers", None)
     if cached is not None:
         return cached
     layers: list[Layer] = []
     if user.is_authenticated:
-        # One row per membership (one with no membership when there is none).
-        rows = list(
-            User.objects.filter(pk=user.pk)
-            .annotate(
-                manages=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))),
-                coordinates=Exists(Team.objects.filter(coordinator=OuterRef("pk"))),
-            )
-            .values_list("manages", "coordinates", "memberships__role", "memberships__team__kind")
-        )
-        if rows:
-            layers = layers_of(
-                memberships=[(role, kind) for _, _, role, kind in rows if role is not None],
-                coordinates_a_team=rows[0][1],
-                manages_a_value_stream=rows[0][0],
-            )
+        layers = cache.per_person("layers", [user.pk], _layers_read).get(user.pk, [])
     user._leanops_layers = layers
     return layers
+
+
+def _layers_read(user_ids: list[int]) -> dict[int, list[Layer]]:
+    """Each person's layers, in one query: one row per membership (one row without)."""
+    rows = (
+        User.objects.filter(pk__in=user_ids)
+        .annotate(
+            manages=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))),
+            coordinates=Exists(Team.objects.filter(coordinator=OuterRef("pk"))),
+        )
+        .values_list("pk", "manages", "coordinates", "memberships__role", "memberships__team__kind")
+    )
+    people: dict[int, tuple[bool, bool, list[tuple[str, str]]]] = {}
+    for pk, manages, coordinates, role, kind in rows:
+        person = people.setdefault(pk, (manages, coordinates, []))
+        if role is not None:
+            person[2].append((role, kind))
+    return {
+        pk: layers_of(
+            memberships=memberships, coordinates_a_team=coordinates, manages_a_value_stream=manages
+        )
+        for pk, (manages, coordinates, memberships) in people.items()
+    }
 
 
 def _memberships_prefetch() -> Prefetch:
@@ -145,7 +155,14 @@ class PersonPlace:
 
 
 def person_places(*, user_ids: Iterable[int] | None = None) -> dict[int, PersonPlace]:
-    """Every person with a layer (or just `user_ids`), in three queries."""
+    """Every person with a layer, in four queries; or just `user_ids`, kept between
+    requests until the organisation changes (roles.cache)."""
+    if user_ids is None:
+        return _places_read(None)
+    return cache.per_person("place", user_ids, _places_read)
+
+
+def _places_read(user_ids: Iterable[int] | None) -> dict[int, PersonPlace]:
     wanted = set(user_ids) if user_ids is not None else None
     scopes: dict[int, set[tuple[str, str, int | None]]] = {}
     memberships: dict[int, list[tuple[str, str]]] = {}  # user -> (role, team kind) per place

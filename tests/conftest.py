@@ -57,3 +57,11 @@ def standard_work_defaults(request):
 
     if not MissReason.objects.exists():
         standard_defaults_ensure()
+
+
+@pytest.fixture(autouse=True)
+def _no_cache(settings):
+    """Nothing is kept between requests (roles.cache), so a page's query count is the
+    one it makes with nothing cached, whatever ran before. tests/roles/test_cache.py
+    tests the cache itself, on a real one."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

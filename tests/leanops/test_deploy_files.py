@@ -141,6 +141,8 @@ def test_django_services_use_the_compose_database_and_broker():
         assert environment["DATABASE_URL"].startswith("postgres://"), name
         assert "@db:5432/" in environment["DATABASE_URL"], name
         assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379/"), name
+        # Every web worker shares one cache, or a changed organisation stays stale in some.
+        assert environment["CACHE_URL"] == "redis://redis:6379/1", name
 
 
 def test_django_services_share_one_environment():

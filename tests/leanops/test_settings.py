@@ -12,6 +12,7 @@ from leanops.env import (
     VAR_DIR,
     EnvironmentSettingError,
     broker_from_url,
+    cache_from_url,
     database_from_url,
     env_bool,
 )
@@ -28,6 +29,8 @@ print(json.dumps({
     "health_checks": db["CONN_HEALTH_CHECKS"],
     "init_command": db.get("OPTIONS", {}).get("init_command", ""),
     "broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "cache_location": settings.CACHES["default"]["LOCATION"],
     "transport": settings.CELERY_BROKER_TRANSPORT_OPTIONS,
     "debug": settings.DEBUG,
     "allowed_hosts": settings.ALLOWED_HOSTS,
@@ -43,6 +46,7 @@ print(json.dumps({
 SETTINGS_VARIABLES = (
     "DATABASE_URL",
     "CELERY_BROKER_URL",
+    "CACHE_URL",
     "SECRET_KEY",
     "DEBUG",
     "ALLOWED_HOSTS",
@@ -85,6 +89,7 @@ def test_embedded_default_is_sqlite_in_wal_mode_and_the_filesystem_broker():
     assert (VAR_DIR / "broker" / "queue").is_dir()
     assert settings["debug"] is True
     assert settings["email_backend"] == "django.core.mail.backends.console.EmailBackend"
+    assert settings["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
 def test_celery_is_json_only_with_late_acks_and_time_limits():
@@ -100,6 +105,7 @@ def test_environment_overrides_database_broker_hosts_and_email():
     settings = _settings_with_env(
         DATABASE_URL="postgres://leanops:s3cret@db.internal:6432/leanops_prod",
         CELERY_BROKER_URL="redis://cache.internal:6380/2",
+        CACHE_URL="redis://cache.internal:6380/3",
         SECRET_KEY="x" * 50,
         DEBUG="false",
         ALLOWED_HOSTS="leanops.example.com, www.leanops.example.com",
@@ -114,6 +120,8 @@ def test_environment_overrides_database_broker_hosts_and_email():
     assert settings["conn_max_age"] == 60
     assert settings["health_checks"] is True
     assert settings["broker"] == "redis://cache.internal:6380/2"
+    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache_location"] == "redis://cache.internal:6380/3"
     assert settings["debug"] is False
     assert settings["allowed_hosts"] == ["leanops.example.com", "www.leanops.example.com"]
     assert settings["email_backend"] == "django.core.mail.backends.smtp.EmailBackend"
@@ -177,6 +185,12 @@ def test_malformed_broker_url_is_refused_naming_the_variable(url, message):
         broker_from_url(url)
 
     assert str(error.value).startswith(message)
+
+
+@pytest.mark.parametrize("url", ["memcached://localhost:11211", "", "redis"])
+def test_malformed_cache_url_is_refused_naming_the_variable(url):
+    with pytest.raises(EnvironmentSettingError, match="CACHE_URL must start with locmem:// or"):
+        cache_from_url(url)
 
 
 def test_debug_must_be_a_boolean(monkeypatch):
