@@ -165,7 +165,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standardwork.tasks.open_due_standups",
         "schedule": timedelta(minutes=5),
     },
+    "run-due-campaign-steps": {
+        "task": "valuestream.tasks.run_due_campaign_steps",
+        "schedule": timedelta(minutes=1),
+    },
+    "feed-control-points": {
+        "task": "valuestream.tasks.feed_control_points",
+        "schedule": timedelta(minutes=15),
+    },
 }
+
+# Follow-up campaigns: the address links in emails point at (the unsubscribe
+# link), and how many campaign emails one sender sends a day.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+VALUESTREAM_DAILY_EMAIL_CAP = env_int("VALUESTREAM_DAILY_EMAIL_CAP", 300)
 
 LOGGING = {
     "version": 1,
