@@ -89,3 +89,9 @@ def enroll(campaign, prospects, now):
 
 def prospects(team, count, **kwargs):
     return [ProspectFactory(team=team, **kwargs) for _ in range(count)]
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads (CSVs, recordings) go to a folder of the test's own."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
