@@ -81,7 +81,9 @@ def can_work_campaign(user: User, team: Team) -> bool:
     if not user.is_authenticated:
         return False
     return (
-        user.is_superuser or organisation.in_team(user, team) or organisation.is_vsm_above(user, team)
+        user.is_superuser
+        or organisation.in_team(user, team)
+        or organisation.is_vsm_above(user, team)
     )
 
 

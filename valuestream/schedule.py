@@ -74,4 +74,3 @@ def due_after_delay(
         return next_send_time(previous, zone=zone, start=start, end=end, holidays=holidays)
     local_day = previous.astimezone(zoneinfo.ZoneInfo(zone)).date()
     return window_opening(add_business_days(local_day, delay, holidays), start, zone)
-

@@ -237,7 +237,9 @@ def test_a_call_goes_to_the_callers_queue(org, campaign, script):
 
     execution = StepExecution.objects.get()
     assert (execution.status, execution.caller, execution.due_on) == (
-        "call_due", org["member"], date(2026, 11, 25)
+        "call_due",
+        org["member"],
+        date(2026, 11, 25),
     )
     assert Enrollment.objects.get().next_due_at is None
 
@@ -255,9 +257,7 @@ def test_a_callers_calls_are_held_while_on_leave(org, campaign, script):
 
     assert (held.executed, held.rescheduled) == (0, 3)
     assert not StepExecution.objects.exists()
-    assert set(Enrollment.objects.values_list("next_due_at", flat=True)) == {
-        at("2026-11-30 09:00")
-    }
+    assert set(Enrollment.objects.values_list("next_due_at", flat=True)) == {at("2026-11-30 09:00")}
     back = engine.campaign_steps_run_due(now=at("2026-11-30 09:00"))
     assert back.executed == 3
     assert set(StepExecution.objects.values_list("due_on", flat=True)) == {date(2026, 11, 30)}

@@ -46,9 +46,7 @@ def fed(org, campaign):
 
 
 def values(point: ControlPoint) -> dict[date, Decimal]:
-    return dict(
-        Measurement.objects.filter(control_point=point).values_list("measured_on", "value")
-    )
+    return dict(Measurement.objects.filter(control_point=point).values_list("measured_on", "value"))
 
 
 def test_the_values_are_exact_per_working_day(fed):

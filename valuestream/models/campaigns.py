@@ -36,7 +36,9 @@ class Campaign(models.Model):
     event_kind = models.CharField(max_length=12, choices=EventKind.choices)
     event_name = models.CharField(max_length=160)
     event_date = models.DateField()
-    value_stream = models.ForeignKey(ValueStream, on_delete=models.PROTECT, related_name="campaigns")
+    value_stream = models.ForeignKey(
+        ValueStream, on_delete=models.PROTECT, related_name="campaigns"
+    )
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="campaigns")
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="campaigns")
     sender = models.ForeignKey(
@@ -86,7 +88,9 @@ class Step(models.Model):
         CallScript, on_delete=models.PROTECT, null=True, blank=True, related_name="steps"
     )
     mail_item = models.CharField(max_length=200, blank=True, help_text="What to send by post.")
-    mail_cost = models.DecimalField(**MONEY, null=True, blank=True, validators=[MinValueValidator(0)])
+    mail_cost = models.DecimalField(
+        **MONEY, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
 
     class Meta:
         ordering = ["campaign", "position"]
@@ -260,6 +264,9 @@ class SenderDay(models.Model):
             models.UniqueConstraint(fields=["sender", "day"], name="valuestream_sender_day")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sent} sent on {self.day}"
+
 
 class ControlPointFeed(models.Model):
     """A team's control point whose values are read from the call log, one per working day."""
@@ -291,3 +298,6 @@ class FeedValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["feed", "day"], name="valuestream_feed_day_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.value}"

@@ -31,7 +31,9 @@ class TrainingSession(models.Model):
 
 
 class Recording(models.Model):
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="recordings")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="recordings"
+    )
     title = models.CharField(max_length=160)
     file = models.FileField(upload_to=recording_upload_to)
     content_type = models.CharField(max_length=60, default="audio/mpeg")

@@ -59,9 +59,7 @@ def call_log(
         called_at=now,
         called_on=now.astimezone(team.zone).date(),
     )
-    call.full_clean(
-        exclude=["execution", "campaign", "prospect", "caller", "script_version"]
-    )
+    call.full_clean(exclude=["execution", "campaign", "prospect", "caller", "script_version"])
     call.save()
     holidays = campaign_services.holiday_dates()
     if disposition == CallLog.Disposition.CALL_BACK:

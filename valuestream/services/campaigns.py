@@ -14,8 +14,8 @@ from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
 from valuestream import policy, schedule
 from valuestream.models import (
-    Campaign,
     CallScript,
+    Campaign,
     Enrollment,
     Holiday,
     Program,
@@ -303,9 +303,7 @@ def enrollments_add(
     return enrollments_create(campaign=campaign, prospects=prospects, now=now)
 
 
-def enrollments_stop(
-    *, enrollments, reason: str, now: datetime | None = None
-) -> int:
+def enrollments_stop(*, enrollments, reason: str, now: datetime | None = None) -> int:
     """End these active enrolments now (a reply, a meeting, a bounce, an opt-out):
     nothing further is sent or called. Open calls leave the queue."""
     now = now or timezone.now()

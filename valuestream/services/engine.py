@@ -53,14 +53,21 @@ class TickResult:
 
 
 def campaign_steps_run_due(
-    *, now: datetime | None = None, batch_size: int = BATCH_SIZE, campaign_id: int | None = None
+    *,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    campaign_id: int | None = None,
+    email_backend: str | None = None,
 ) -> TickResult:
-    """Run every step due at `now` (default: now), batch by batch, each exactly once."""
+    """Run every step due at `now` (default: now), batch by batch, each exactly once.
+
+    Emails go through Django's mail backend (`email_backend`, default the setting's).
+    """
     now = now or timezone.now()
     holidays = campaign_services.holiday_dates()
     result = TickResult()
     _recover_stale_claims(now=now, holidays=holidays, result=result)
-    connection = get_connection()
+    connection = get_connection(email_backend)
     try:
         while True:
             taken, claimed = _claim_batch(
@@ -135,7 +142,9 @@ def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str
         return "rescheduled"
     if prospect.opted_out_at or prospect.bounced_at:
         reason = (
-            Enrollment.StopReason.OPTED_OUT if prospect.opted_out_at else Enrollment.StopReason.BOUNCED
+            Enrollment.StopReason.OPTED_OUT
+            if prospect.opted_out_at
+            else Enrollment.StopReason.BOUNCED
         )
         campaign_services.enrollments_stop(
             enrollments=Enrollment.objects.filter(pk=enrollment.pk), reason=reason, now=now
@@ -190,7 +199,9 @@ def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str
     execution = _execution_create(enrollment, step, StepExecution.Status.DONE, now)
     if execution is not None:
         _direct_mail_hand_over(execution, enrollment, step, now)
-    campaign_services.enrollment_advance(enrollment=enrollment, after=step, at=now, holidays=holidays)
+    campaign_services.enrollment_advance(
+        enrollment=enrollment, after=step, at=now, holidays=holidays
+    )
     return "executed"
 
 
@@ -221,9 +232,9 @@ def _sender_day(sender_id: int, now: datetime, senders: dict[int, SenderDay]) ->
 def _callers_on_leave(batch: list[Enrollment], now: datetime) -> dict[int, date]:
     """Callers of the batch's call steps on leave today (their team's date): the day after
     their leave ends."""
-    callers = {
-        e.caller_id for e in batch if e.next_step and e.next_step.kind == Step.Kind.CALL
-    } - {None}
+    callers = {e.caller_id for e in batch if e.next_step and e.next_step.kind == Step.Kind.CALL} - {
+        None
+    }
     if not callers:
         return {}
     days = {e.campaign.team.zone: now.astimezone(e.campaign.team.zone).date() for e in batch}
@@ -374,4 +385,3 @@ def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
             execution_id=execution_id, now=now, holidays=holidays,
             status=StepExecution.Status.UNCONFIRMED,
         )  # fmt: skip
-

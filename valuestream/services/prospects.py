@@ -191,9 +191,16 @@ def _address(values: dict[str, str]) -> str:
 
 @transaction.atomic
 def import_start(
-    *, actor: User, team: Team, campaign: Campaign | None, name: str, content: bytes
+    *,
+    actor: User,
+    team: Team,
+    campaign: Campaign | None,
+    name: str,
+    content: bytes,
+    queue: bool = True,
 ) -> ProspectImport:
-    """Store the upload and queue its import (after the commit)."""
+    """Store the upload and queue its import after the commit (unless `queue` is False:
+    the caller runs `import_run` itself)."""
     organisation.require(policy.can_manage_campaigns(actor, team), policy.NOT_CAMPAIGN_MANAGER)
     if campaign is not None and campaign.team_id != team.pk:
         raise ValidationError({"campaign": "Choose a campaign of this team."})
@@ -206,7 +213,8 @@ def import_start(
     upload = ProspectImport(team=team, campaign=campaign, uploaded_by=actor)
     upload.file.save(name or "prospects.csv", ContentFile(content), save=False)
     upload.save()
-    enqueue_on_commit(RUN_IMPORT, import_id=upload.pk)
+    if queue:
+        enqueue_on_commit(RUN_IMPORT, import_id=upload.pk)
     return upload
 
 

@@ -22,7 +22,9 @@ def unsubscribe(request):
         return render(request, "valuestream/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":
         prospect_services.prospect_opt_out(prospect=prospect)
-        return render(request, "valuestream/unsubscribe.html", {"done": True, "email": prospect.email})
+        return render(
+            request, "valuestream/unsubscribe.html", {"done": True, "email": prospect.email}
+        )
     return render(
         request,
         "valuestream/unsubscribe.html",
