@@ -149,20 +149,20 @@ class _Builder:
         for kind, delay, extra in [
             ("auto_responder", 0, {"subject": "Your recording of {{event_name}}",
                                    "body": "Dear {{first_name}},\n\nhere is the recording."}),
-            ("email", 2, {"subject": "Three questions from the webinar, answered",
+            ("call", 1, {"script": webinar_script}),
+            ("email", 3, {"subject": "Three questions from the webinar, answered",
                           "body": "Dear {{first_name}},\n\nthe questions you asked, answered."}),
-            ("call", 2, {"script": webinar_script}),
         ]:  # fmt: skip
             campaign_services.step_add(
                 actor=self.leader, campaign=webinar, kind=kind, delay_business_days=delay, **extra
             )
         prospects = self._import(expo, 160, expo_day, "x")
-        prospects += self._import(webinar, 90, webinar_day, "w")
+        prospects += self._import(webinar, 70, webinar_day, "w")
         self._money(calling, expo, webinar, expo_day, webinar_day)
-        stats = self._run(expo_day, script)
+        late, *stats = self._run(expo_day, script, webinar)
         self._training(script)
         self._feeds()
-        return DemoCampaigns(2, prospects, *stats)
+        return DemoCampaigns(2, prospects + late, *stats)
 
     def _campaign(self, name, kind, event_name, day, program) -> Campaign:
         return campaign_services.campaign_create(
@@ -170,12 +170,14 @@ class _Builder:
             event_kind=kind, event_name=event_name, event_date=day, program=program,
         )  # fmt: skip
 
-    def _import(self, campaign, count, event_day, tag) -> int:
+    def _import(self, campaign, count, event_day, tag, *, days_after: int = 1) -> int:
         upload = prospect_services.import_start(
             actor=self.leader, team=self.team, campaign=campaign, name=f"{campaign.pk}.csv",
             content=_csv(self.rng, count, tag), queue=False,
         )  # fmt: skip
-        enrolled_at = datetime.combine(event_day + timedelta(days=1), time(7, 0), tzinfo=UTC)
+        enrolled_at = datetime.combine(
+            event_day + timedelta(days=days_after), time(7, 0), tzinfo=UTC
+        )
         return prospect_services.import_run(import_id=upload.pk, now=enrolled_at).created_count
 
     def _money(self, calling, expo, webinar, expo_day, webinar_day) -> None:
@@ -200,13 +202,18 @@ class _Builder:
                                amount=Decimal("4200"), description="Callers' time, four weeks",
                                recorded_by=self.vsm)  # fmt: skip
 
-    def _run(self, start: date, script) -> tuple[int, int, int]:
-        """The engine's ticks and the team's calls, day by day up to yesterday."""
+    def _run(self, start: date, script, webinar) -> tuple[int, int, int, int]:
+        """The engine's ticks and the team's calls, day by day up to the last business day.
+
+        Late webinar registrants come in the day before it, so that day's calls (and
+        any "call back later") wait in the queue, the sequences still running."""
         yesterday = self.today - timedelta(days=1)
         days = _business_days(start + timedelta(days=1), yesterday)
         revised = False
-        emails = 0
+        emails = late = 0
         for day in days:
+            if day == days[-2]:
+                late = self._import(webinar, 20, day, "late", days_after=0)
             if not revised and day >= start + timedelta(days=14):
                 campaign_services.script_revise(
                     actor=self.leader, script=script, body=SCRIPT_V2,
@@ -218,12 +225,12 @@ class _Builder:
                 emails += engine.campaign_steps_run_due(
                     now=moment, email_backend=DEMO_EMAIL
                 ).executed
-            if day < yesterday:  # yesterday's calls stay in the queue for today
+            if day < days[-1]:  # the last day's calls stay in the queue for today
                 self._call(day)
         calls = CallLog.objects.filter(campaign__team=self.team)
         meetings = calls.filter(disposition="meeting").count()
         self._won()
-        return emails, calls.count(), meetings
+        return late, emails, calls.count(), meetings
 
     def _call(self, day: date) -> None:
         due = StepExecution.objects.filter(

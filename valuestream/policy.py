@@ -6,10 +6,10 @@ value stream it serves); the views fetch through these querysets, so an
 outsider's id is a 404. Only the VSM allocates budget.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from roles import policy as organisation
-from roles.models import Team, User, ValueStream
+from roles.models import Membership, Team, User, ValueStream
 from valuestream.models import (
     Campaign,
     Prospect,
@@ -71,9 +71,11 @@ def manageable_teams(user: User) -> QuerySet[Team]:
     teams = Team.objects.filter(kind=Team.Kind.SALES_MARKETING)
     if user.is_superuser:
         return teams
-    led = teams.filter(memberships__user=user, memberships__role="leader")
-    above = teams.filter(value_streams__vsm=user)
-    return teams.filter(pk__in=led.values("pk").union(above.values("pk")))
+    ids = Team.objects.filter(
+        Q(memberships__user=user, memberships__role=Membership.Role.LEADER)
+        | Q(value_streams__vsm=user)
+    ).values("pk")
+    return teams.filter(pk__in=ids)
 
 
 def can_work_campaign(user: User, team: Team) -> bool:
