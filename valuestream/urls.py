@@ -51,6 +51,7 @@ urlpatterns: list = [
         report_views.campaign_funnel_csv,
         name="campaign_funnel_csv",
     ),
+    path("campaigns/<int:campaign_id>/won/", report_views.campaign_win, name="campaign_win"),
     # calls
     path("calls/", call_views.calls_today, name="calls_today"),
     path("calls/<int:call_id>/log/", call_views.call_log, name="call_log"),

@@ -17,3 +17,8 @@ class AllocationForm(forms.Form):
         if start and end and end < start:
             self.add_error("period_end", "The period cannot end before it starts.")
         return cleaned
+
+
+class WinForm(forms.Form):
+    amount = forms.DecimalField(max_digits=12, decimal_places=2, min_value=0, label="Order value")
+    won_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Won on")

@@ -10,6 +10,7 @@ from valuestream.models import (
     CallLog,
     Campaign,
     Enrollment,
+    Prospect,
     RevenueEntry,
     SpendEntry,
     Step,
@@ -164,4 +165,17 @@ def campaign_prospect_rows(campaign: Campaign):
         .select_related("prospect", "next_step", "caller")
         .order_by("prospect__last_name", "prospect__first_name", "pk")
         .iterator(chunk_size=2000)
+    )
+
+
+def meetings_to_win(campaign: Campaign, limit: int = 50) -> list:
+    """The campaign's prospects with a meeting booked, newest first, and whether won."""
+    won = RevenueEntry.objects.filter(program_id=campaign.program_id).values("prospect_id")
+    return list(
+        Prospect.objects.filter(
+            calls__campaign=campaign, calls__disposition=CallLog.Disposition.MEETING
+        )
+        .exclude(pk__in=won)
+        .distinct()
+        .order_by("last_name", "first_name")[:limit]
     )

@@ -1,6 +1,6 @@
 """Reads for the training log."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from roles.models import Team, User
 from valuestream import policy
@@ -28,3 +28,9 @@ def script_versions_of(teams) -> QuerySet[ScriptVersion]:
 
 def recording_for(user: User, recording_id: int) -> Recording | None:
     return policy.visible_recordings(user).filter(pk=recording_id).first()
+
+
+def training_people(user: User, teams) -> QuerySet[User]:
+    """Who may train or attend: the people of `teams`, and the coordinator."""
+    ids = User.objects.filter(Q(memberships__team__in=teams) | Q(pk=user.pk)).values("pk")
+    return User.objects.filter(pk__in=ids).order_by("first_name", "last_name")

@@ -7,9 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from roles import policy as organisation
-from roles.models import User, ValueStream
+from roles.models import Stage, User, ValueStream
 from valuestream import policy
-from valuestream.models import BudgetAllocation, Program, Prospect, RevenueEntry, SpendEntry
+from valuestream.models import (
+    BudgetAllocation,
+    Enrollment,
+    Program,
+    Prospect,
+    RevenueEntry,
+    SpendEntry,
+)
 
 
 @transaction.atomic
@@ -82,6 +89,24 @@ def spend_record(
             entry.save()
     except IntegrityError:
         return None
+    return entry
+
+
+@transaction.atomic
+def prospect_win(*, actor: User, campaign, prospect: Prospect, amount: Decimal, won_on: date):
+    """A prospect of the campaign was won: its revenue counts for the campaign's program
+    and the prospect moves on to Customer Retention."""
+    organisation.require(
+        policy.can_manage_campaigns(actor, campaign.team), policy.NOT_CAMPAIGN_MANAGER
+    )
+    if not Enrollment.objects.filter(campaign=campaign, prospect=prospect).exists():
+        raise ValidationError({"prospect": "Choose a prospect of this campaign."})
+    if amount <= 0:
+        raise ValidationError({"amount": "Enter the order's value."})
+    entry = revenue_attribute(
+        program=campaign.program, prospect=prospect, amount=amount, won_on=won_on, actor=actor
+    )
+    Prospect.objects.filter(pk=prospect.pk).update(stage=Stage.RETENTION)
     return entry
 
 

@@ -77,7 +77,9 @@ def campaign_steps_run_due(
             for execution_id in claimed:
                 if _send_claimed(execution_id, now=now, holidays=holidays, connection=connection):
                     result.executed += 1
-            if taken < batch_size:
+            # Every enrolment taken left the queue or is due later; a next step due at
+            # once (no delay) is taken by the next batch. Stop when none is due.
+            if taken == 0:
                 break
     finally:
         connection.close()
@@ -170,7 +172,7 @@ def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str
             )  # fmt: skip
         execution = _execution_create(enrollment, step, StepExecution.Status.CLAIMED, now)
         if execution is None:
-            return "rescheduled"
+            return _already_run(enrollment, step, now, holidays)
         sender_day.sent += 1
         enrollment.next_due_at = None
         enrollment.save(update_fields=["next_due_at"])
@@ -192,9 +194,11 @@ def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str
             enrollment, step, StepExecution.Status.CALL_DUE, now, caller_id=enrollment.caller_id,
             due_on=today,
         )  # fmt: skip
+        if execution is None:
+            return _already_run(enrollment, step, now, holidays)
         enrollment.next_due_at = None
         enrollment.save(update_fields=["next_due_at"])
-        return "executed" if execution is not None else "rescheduled"
+        return "executed"
     # Direct mail: a task for Marketing Communication, its cost recorded.
     execution = _execution_create(enrollment, step, StepExecution.Status.DONE, now)
     if execution is not None:
@@ -203,6 +207,14 @@ def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str
         enrollment=enrollment, after=step, at=now, holidays=holidays
     )
     return "executed"
+
+
+def _already_run(enrollment: Enrollment, step: Step, now, holidays) -> str:
+    """The step ran for this enrolment before: never again; go on to the next."""
+    campaign_services.enrollment_advance(
+        enrollment=enrollment, after=step, at=now, holidays=holidays
+    )
+    return "rescheduled"
 
 
 def _execution_create(enrollment, step, status, now, **extra) -> StepExecution | None:

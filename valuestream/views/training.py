@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from leanops.base.forms import form_apply_service
-from roles.models import User
 from valuestream.forms.training import TrainingForm
 from valuestream.selectors import training as selectors
 from valuestream.services import training as training_services
@@ -20,12 +19,10 @@ def training(request):
     teams = selectors.coordinated_teams(request.user)
     form = None
     if teams.exists():
-        people = User.objects.filter(memberships__team__in=teams).distinct() | User.objects.filter(
-            pk=request.user.pk
-        )
         form = TrainingForm(
             request.POST or None, request.FILES or None, teams=teams,
-            versions=selectors.script_versions_of(teams), people=people.distinct(),
+            versions=selectors.script_versions_of(teams),
+            people=selectors.training_people(request.user, teams),
             initial={"held_on": timezone.localdate()},
         )  # fmt: skip
     if request.method == "POST":
