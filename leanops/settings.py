@@ -103,6 +103,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles"))
+# Uploads (prospect CSVs, call recordings) through Django's storage API.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -170,7 +173,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standardwork.tasks.open_due_standups",
         "schedule": timedelta(minutes=5),
     },
+    "run-due-campaign-steps": {
+        "task": "valuestream.tasks.run_due_campaign_steps",
+        "schedule": timedelta(minutes=1),
+    },
+    "feed-control-points": {
+        "task": "valuestream.tasks.feed_control_points",
+        "schedule": timedelta(minutes=15),
+    },
 }
+
+# Follow-up campaigns: the address links in emails point at (the unsubscribe
+# link), and how many campaign emails one sender sends a day.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+VALUESTREAM_DAILY_EMAIL_CAP = env_int("VALUESTREAM_DAILY_EMAIL_CAP", 300)
 
 LOGGING = {
     "version": 1,

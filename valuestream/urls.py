@@ -1,3 +1,70 @@
+from django.urls import path
+
+from valuestream.views import calls as call_views
+from valuestream.views import campaigns as campaign_views
+from valuestream.views import economics as economics_views
+from valuestream.views import prospects as prospect_views
+from valuestream.views import reports as report_views
+from valuestream.views import training as training_views
+from valuestream.views import unsubscribe as unsubscribe_views
+
 app_name = "valuestream"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    # follow-up campaigns
+    path("campaigns/", campaign_views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", campaign_views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:campaign_id>/", campaign_views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<int:campaign_id>/steps/", campaign_views.step_add, name="step_add"),
+    path("steps/<int:step_id>/remove/", campaign_views.step_remove, name="step_remove"),
+    path("campaigns/<int:campaign_id>/scripts/", campaign_views.script_add, name="script_add"),
+    path("scripts/<int:script_id>/revise/", campaign_views.script_revise, name="script_revise"),
+    path(
+        "campaigns/<int:campaign_id>/run-due/",
+        campaign_views.campaign_run_due,
+        name="campaign_run_due",
+    ),
+    path(
+        "enrollments/<int:enrollment_id>/reply/",
+        campaign_views.enrollment_reply,
+        name="enrollment_reply",
+    ),
+    # prospects
+    path("campaigns/<int:campaign_id>/import/", prospect_views.import_create, name="import_create"),
+    path("imports/<int:import_id>/", prospect_views.import_detail, name="import_detail"),
+    path(
+        "imports/<int:import_id>/bad-rows.csv",
+        prospect_views.import_bad_rows,
+        name="import_bad_rows",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/prospects.csv",
+        prospect_views.campaign_prospects_csv,
+        name="campaign_prospects_csv",
+    ),
+    # reports
+    path(
+        "campaigns/<int:campaign_id>/report/", report_views.campaign_report, name="campaign_report"
+    ),
+    path(
+        "campaigns/<int:campaign_id>/funnel.csv",
+        report_views.campaign_funnel_csv,
+        name="campaign_funnel_csv",
+    ),
+    path("campaigns/<int:campaign_id>/won/", report_views.campaign_win, name="campaign_win"),
+    # calls
+    path("calls/", call_views.calls_today, name="calls_today"),
+    path("calls/<int:call_id>/log/", call_views.call_log, name="call_log"),
+    # budget and ROI
+    path("economics/", economics_views.economics, name="economics"),
+    path(
+        "economics/<int:value_stream_id>/allocate/",
+        economics_views.budget_allocate,
+        name="budget_allocate",
+    ),
+    # training
+    path("training/", training_views.training, name="training"),
+    path("recordings/<int:recording_id>/", training_views.recording_audio, name="recording_audio"),
+    # public: the one-click unsubscribe
+    path("unsubscribe/", unsubscribe_views.unsubscribe, name="unsubscribe"),
+]

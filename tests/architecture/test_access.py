@@ -76,9 +76,18 @@ from standardwork.models import (
     Standup,
 )
 from tests.conftest import test_now
+from valuestream.models import (
+    CallScript,
+    Campaign,
+    Enrollment,
+    ProspectImport,
+    Recording,
+    Step,
+    StepExecution,
+)
 
 # URL names anyone may open without signing in.
-PUBLIC = {"login", "logout", "healthz"}
+PUBLIC = {"login", "logout", "healthz", "valuestream:unsubscribe"}
 SKIPPED_NAMESPACES = {"admin"}
 
 TARGET_TEAM = "Pumps Prospecting"
@@ -125,6 +134,14 @@ OUTSIDER_OBJECTS: dict[str, tuple[type[Model], Callable[[Team], Q]]] = {
     "cycle_id": (Cycle, lambda team: Q(team=team)),
     "control_point_id": (ControlPoint, lambda team: Q(team=team)),
     "measurement_id": (Measurement, lambda team: Q(control_point__team=team)),
+    # follow-up campaigns (valuestream)
+    "campaign_id": (Campaign, lambda team: Q(team=team)),
+    "step_id": (Step, lambda team: Q(campaign__team=team)),
+    "script_id": (CallScript, lambda team: Q(team=team)),
+    "enrollment_id": (Enrollment, lambda team: Q(campaign__team=team, status="active")),
+    "import_id": (ProspectImport, lambda team: Q(team=team)),
+    "call_id": (StepExecution, lambda team: Q(enrollment__campaign__team=team, status="call_due")),
+    "recording_id": (Recording, lambda team: Q(session__team=team)),
 }
 
 # --- what answers wrongly today ------------------------------------------------------

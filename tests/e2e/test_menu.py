@@ -20,12 +20,12 @@ TOP_LEVEL = {
 }
 EVERY_ENTRY = {
     "coordinator": [
-        "My standard work", "Verify", "Templates", "Stand-ups", "Impediments", "Improvement",
-        "My teams", "Teams",
+        "My standard work", "Verify", "Templates", "Campaigns", "Stand-ups", "Impediments",
+        "Improvement", "Script training", "My teams", "Teams",
     ],
     "vsm": [
-        "My standard work", "Verify", "Templates", "Escalations", "Improvement", "Value streams",
-        "Teams",
+        "My standard work", "Verify", "Templates", "Campaigns", "Escalations", "Improvement",
+        "Script training", "Value streams", "Teams", "Budget and ROI",
     ],
 }  # fmt: skip
 

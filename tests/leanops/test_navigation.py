@@ -22,26 +22,26 @@ HTMX = {"HX-Request": "true"}
 # Each demo login's menu: its top-level entries, and what sits behind each toggle.
 MENUS = {
     "vsm": [
-        ("My standard work", ["Verify", "Templates"]),
+        ("My standard work", ["Verify", "Templates", "Campaigns"]),
         ("Escalations", []),
-        ("Improvement", []),
-        ("Value streams", ["Teams"]),
+        ("Improvement", ["Script training"]),
+        ("Value streams", ["Teams", "Budget and ROI"]),
     ],
     "coordinator": [
-        ("My standard work", ["Verify", "Templates"]),
+        ("My standard work", ["Verify", "Templates", "Campaigns"]),
         ("Stand-ups", ["Impediments"]),
-        ("Improvement", []),
+        ("Improvement", ["Script training"]),
         ("My teams", ["Teams"]),
     ],
     "leader": [
-        ("My standard work", ["Templates"]),
+        ("My standard work", ["Templates", "Calls today", "Campaigns"]),
         ("Stand-ups", []),
-        ("Improvement", []),
+        ("Improvement", ["Script training"]),
         ("Teams", []),
     ],
     "member": [
-        ("My standard work", ["Templates"]),
-        ("Improvement", []),
+        ("My standard work", ["Templates", "Calls today", "Campaigns"]),
+        ("Improvement", ["Script training"]),
         ("Teams", []),
     ],
     "marcom": [
@@ -116,6 +116,7 @@ def test_someone_in_every_layer_who_is_also_an_administrator_sees_five_entries(c
         "My teams",
         "Marketing Communication",
         "Teams",
+        "Budget and ROI",
     ]
 
 

@@ -1,0 +1,1 @@
+"""The value stream's forms, one module per concept."""

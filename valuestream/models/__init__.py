@@ -1,0 +1,49 @@
+"""The value stream's models, one module per concept, imported in one direction:
+
+- `economics`: programs, budget allocations, spend and attributed revenue;
+- `prospects`: prospects, holidays and CSV imports;
+- `calls`: call scripts and their versions (call logs live in `campaigns`);
+- `campaigns`: campaigns, steps, enrollments, step executions, call logs,
+  the daily send count per sender and the control-point feeds;
+- `training`: the weekly script-playback training and its recordings.
+
+economics <- prospects <- calls <- campaigns <- training: a module imports
+only those before it. Every model is re-exported here.
+"""
+
+from valuestream.models.calls import CallScript, ScriptVersion
+from valuestream.models.campaigns import (
+    CallLog,
+    Campaign,
+    ControlPointFeed,
+    Enrollment,
+    FeedValue,
+    SenderDay,
+    Step,
+    StepExecution,
+)
+from valuestream.models.economics import BudgetAllocation, Program, RevenueEntry, SpendEntry
+from valuestream.models.prospects import Holiday, Prospect, ProspectImport
+from valuestream.models.training import Recording, TrainingSession
+
+__all__ = [
+    "BudgetAllocation",
+    "CallLog",
+    "CallScript",
+    "Campaign",
+    "ControlPointFeed",
+    "Enrollment",
+    "FeedValue",
+    "Holiday",
+    "Program",
+    "Prospect",
+    "ProspectImport",
+    "Recording",
+    "RevenueEntry",
+    "ScriptVersion",
+    "SenderDay",
+    "SpendEntry",
+    "Step",
+    "StepExecution",
+    "TrainingSession",
+]

@@ -1,0 +1,115 @@
+"""Who may see and do what with prospects, campaigns, calls, training and budgets.
+
+Built on the organisation's predicates in `roles.policy`. A team sees only
+its own prospects and campaigns (its members, TL and TC, and the VSM of a
+value stream it serves); the views fetch through these querysets, so an
+outsider's id is a 404. Only the VSM allocates budget.
+"""
+
+from django.db.models import Q, QuerySet
+
+from roles import policy as organisation
+from roles.models import Membership, Team, User, ValueStream
+from valuestream.models import (
+    Campaign,
+    Prospect,
+    ProspectImport,
+    Recording,
+    StepExecution,
+    TrainingSession,
+)
+
+NOT_CAMPAIGN_MANAGER = "Only the team's leader or its value stream's VSM runs its campaigns."
+NOT_VSM = "Only the value stream's VSM allocates its budget."
+NOT_CALLER = "Only the caller, or the team's leader or coordinator, logs this call."
+NOT_TRAINER = "Only the team's coordinator logs its script-playback training."
+NOT_IN_TEAM = "Only people in the team record this."
+
+
+def visible_campaigns(user: User) -> QuerySet[Campaign]:
+    return Campaign.objects.filter(team__in=organisation.visible_teams(user))
+
+
+def visible_prospects(user: User) -> QuerySet[Prospect]:
+    return Prospect.objects.filter(team__in=organisation.visible_teams(user))
+
+
+def visible_imports(user: User) -> QuerySet[ProspectImport]:
+    return ProspectImport.objects.filter(team__in=organisation.visible_teams(user))
+
+
+def visible_training(user: User) -> QuerySet[TrainingSession]:
+    return TrainingSession.objects.filter(team__in=organisation.visible_teams(user))
+
+
+def visible_recordings(user: User) -> QuerySet[Recording]:
+    return Recording.objects.filter(session__team__in=organisation.visible_teams(user))
+
+
+def visible_calls_due(user: User) -> QuerySet[StepExecution]:
+    return StepExecution.objects.filter(
+        enrollment__campaign__team__in=organisation.visible_teams(user)
+    )
+
+
+def can_manage_campaigns(user: User, team: Team) -> bool:
+    """Create campaigns for a team, edit their steps, add scripts, import prospects:
+    its TL or the VSM above it."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or organisation.leads_team(user, team)
+        or organisation.is_vsm_above(user, team)
+    )
+
+
+def manageable_teams(user: User) -> QuerySet[Team]:
+    """The sales teams whose campaigns `user` may run."""
+    if not user.is_authenticated:
+        return Team.objects.none()
+    teams = Team.objects.filter(kind=Team.Kind.SALES_MARKETING)
+    if user.is_superuser:
+        return teams
+    ids = Team.objects.filter(
+        Q(memberships__user=user, memberships__role=Membership.Role.LEADER)
+        | Q(value_streams__vsm=user)
+    ).values("pk")
+    return teams.filter(pk__in=ids)
+
+
+def can_work_campaign(user: User, team: Team) -> bool:
+    """Record a reply, log a call: anyone in the team, and the VSM above it."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or organisation.in_team(user, team)
+        or organisation.is_vsm_above(user, team)
+    )
+
+
+def can_log_call(user: User, execution: StepExecution, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or execution.caller_id == user.pk
+        or organisation.leads_team(user, team)
+        or organisation.coordinates_team(user, team)
+    )
+
+
+def can_allocate_budget(user: User, value_stream: ValueStream) -> bool:
+    """Only the VSM of the value stream: not an administrator, not a TC."""
+    return user.is_authenticated and value_stream.vsm_id == user.pk
+
+
+def can_view_economics(user: User, value_stream: ValueStream) -> bool:
+    return user.is_authenticated and (user.is_superuser or value_stream.vsm_id == user.pk)
+
+
+def can_log_training(user: User, team: Team) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or organisation.coordinates_team(user, team)

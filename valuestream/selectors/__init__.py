@@ -1,0 +1,1 @@
+"""Reads for the value stream's pages, one module per concept, already joined."""

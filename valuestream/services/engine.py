@@ -1,0 +1,399 @@
+"""The campaign engine: the beat tick that executes the steps that are due.
+
+`campaign_steps_run_due` is idempotent and safe to run on several workers at
+once. Each batch of due enrolments is taken with
+`select_for_update(skip_locked=True)`, so two workers never hold the same
+row. For an email the batch writes a StepExecution (unique per enrolment and
+step) *claimed*, and takes the enrolment off the queue, and commits; only
+then does the email leave, and a second transaction records it as sent and
+schedules the next step. A crash between the send and that record leaves the
+claim: no later tick sends it again (after STALE_CLAIM it is recorded as
+sent-unconfirmed and the sequence goes on). Calls wait in the caller's
+queue (held while the caller is on leave); direct mail becomes an action for
+Marketing Communication with its cost recorded.
+"""
+
+import logging
+import smtplib
+import zoneinfo
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from roles.models import Membership, Team
+from standardwork.models import Absence, Action
+from standardwork.services import followup
+from valuestream import schedule
+from valuestream.models import Enrollment, SenderDay, Step, StepExecution
+from valuestream.services import campaigns as campaign_services
+from valuestream.services import economics, prospects
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 200
+STALE_CLAIM = timedelta(minutes=10)
+RETRY_AFTER = timedelta(minutes=5)
+
+
+def daily_cap() -> int:
+    return getattr(settings, "VALUESTREAM_DAILY_EMAIL_CAP", 300)
+
+
+@dataclass
+class TickResult:
+    executed: int = 0  # steps run: emails sent, calls queued, direct mail handed over
+    rescheduled: int = 0  # outside the window, over the cap, caller on leave
+    stopped: int = 0  # opted out or bounced before the step
+
+
+def campaign_steps_run_due(
+    *,
+    now: datetime | None = None,
+    batch_size: int = BATCH_SIZE,
+    campaign_id: int | None = None,
+    email_backend: str | None = None,
+) -> TickResult:
+    """Run every step due at `now` (default: now), batch by batch, each exactly once.
+
+    Emails go through Django's mail backend (`email_backend`, default the setting's).
+    """
+    now = now or timezone.now()
+    holidays = campaign_services.holiday_dates()
+    result = TickResult()
+    _recover_stale_claims(now=now, holidays=holidays, result=result)
+    connection = get_connection(email_backend)
+    try:
+        while True:
+            taken, claimed = _claim_batch(
+                now=now, holidays=holidays, batch_size=batch_size, campaign_id=campaign_id,
+                result=result,
+            )  # fmt: skip
+            for execution_id in claimed:
+                if _send_claimed(execution_id, now=now, holidays=holidays, connection=connection):
+                    result.executed += 1
+            # Every enrolment taken left the queue or is due later; a next step due at
+            # once (no delay) is taken by the next batch. Stop when none is due.
+            if taken == 0:
+                break
+    finally:
+        connection.close()
+    return result
+
+
+# --- phase 1: take a batch, claim emails, run calls and direct mail -------------------
+
+
+def _due(now: datetime, campaign_id: int | None):
+    due = Enrollment.objects.filter(
+        status=Enrollment.Status.ACTIVE, next_due_at__lte=now, campaign__status="active"
+    )
+    if campaign_id is not None:
+        due = due.filter(campaign_id=campaign_id)
+    return due
+
+
+def _claim_batch(
+    *, now, holidays, batch_size: int, campaign_id: int | None, result: TickResult
+) -> tuple[int, list[int]]:
+    claimed: list[int] = []
+    with transaction.atomic():
+        batch = list(
+            _due(now, campaign_id)
+            .select_for_update(skip_locked=True, of=("self",))
+            .select_related("prospect", "campaign__team", "next_step")
+            .order_by("next_due_at", "pk")[:batch_size]
+        )
+        if not batch:
+            return 0, claimed
+        leave = _callers_on_leave(batch, now)
+        senders: dict[int, SenderDay] = {}
+        # Sender rows are locked in one order by every worker: no deadlock.
+        for enrollment in sorted(batch, key=lambda e: (e.campaign.sender_id, e.pk)):
+            outcome = _take(enrollment, now=now, holidays=holidays, leave=leave, senders=senders)
+            if isinstance(outcome, int):
+                claimed.append(outcome)
+            elif outcome == "executed":
+                result.executed += 1
+            elif outcome == "stopped":
+                result.stopped += 1
+            else:
+                result.rescheduled += 1
+        for sender_day in senders.values():
+            sender_day.save(update_fields=["sent"])
+    return len(batch), claimed
+
+
+def _reschedule(enrollment: Enrollment, when: datetime) -> str:
+    enrollment.next_due_at = when
+    enrollment.save(update_fields=["next_due_at"])
+    return "rescheduled"
+
+
+def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str:
+    """One due enrolment, its row locked: the id of a claimed email, or what happened."""
+    step, prospect, campaign = enrollment.next_step, enrollment.prospect, enrollment.campaign
+    if step is None:
+        enrollment.next_due_at = None
+        enrollment.save(update_fields=["next_due_at"])
+        return "rescheduled"
+    if prospect.opted_out_at or prospect.bounced_at:
+        reason = (
+            Enrollment.StopReason.OPTED_OUT
+            if prospect.opted_out_at
+            else Enrollment.StopReason.BOUNCED
+        )
+        campaign_services.enrollments_stop(
+            enrollments=Enrollment.objects.filter(pk=enrollment.pk), reason=reason, now=now
+        )
+        return "stopped"
+    window = {
+        "zone": prospect.time_zone,
+        "start": campaign.send_window_start,
+        "end": campaign.send_window_end,
+        "holidays": holidays,
+    }
+    if step.is_email:
+        if step.kind == Step.Kind.EMAIL and not schedule.in_send_window(now, **window):
+            return _reschedule(enrollment, schedule.next_send_time(now, **window))
+        sender_day = _sender_day(campaign.sender_id, now, senders)
+        if sender_day.sent >= daily_cap():
+            tomorrow = schedule.add_business_days(
+                now.astimezone(zoneinfo.ZoneInfo(prospect.time_zone)).date(), 1, holidays
+            )
+            return _reschedule(
+                enrollment, schedule.window_opening(tomorrow, campaign.send_window_start,
+                                                    prospect.time_zone)
+            )  # fmt: skip
+        execution = _execution_create(enrollment, step, StepExecution.Status.CLAIMED, now)
+        if execution is None:
+            return _already_run(enrollment, step, now, holidays)
+        sender_day.sent += 1
+        enrollment.next_due_at = None
+        enrollment.save(update_fields=["next_due_at"])
+        return execution.pk
+    if step.kind == Step.Kind.CALL:
+        team = campaign.team
+        today = now.astimezone(team.zone).date()
+        back = leave.get(enrollment.caller_id)
+        if back is not None:
+            # Held, not piled up: due again on the caller's first business day back.
+            return _reschedule(
+                enrollment,
+                schedule.window_opening(
+                    schedule.next_business_day(back, holidays), campaign.send_window_start,
+                    prospect.time_zone,
+                ),
+            )  # fmt: skip
+        execution = _execution_create(
+            enrollment, step, StepExecution.Status.CALL_DUE, now, caller_id=enrollment.caller_id,
+            due_on=today,
+        )  # fmt: skip
+        if execution is None:
+            return _already_run(enrollment, step, now, holidays)
+        enrollment.next_due_at = None
+        enrollment.save(update_fields=["next_due_at"])
+        return "executed"
+    # Direct mail: a task for Marketing Communication, its cost recorded.
+    execution = _execution_create(enrollment, step, StepExecution.Status.DONE, now)
+    if execution is not None:
+        _direct_mail_hand_over(execution, enrollment, step, now)
+    campaign_services.enrollment_advance(
+        enrollment=enrollment, after=step, at=now, holidays=holidays
+    )
+    return "executed"
+
+
+def _already_run(enrollment: Enrollment, step: Step, now, holidays) -> str:
+    """The step ran for this enrolment before: never again; go on to the next."""
+    campaign_services.enrollment_advance(
+        enrollment=enrollment, after=step, at=now, holidays=holidays
+    )
+    return "rescheduled"
+
+
+def _execution_create(enrollment, step, status, now, **extra) -> StepExecution | None:
+    """The step's one execution for this enrolment, or None when it exists already."""
+    execution = StepExecution(
+        enrollment=enrollment, step=step, status=status, started_at=now,
+        finished_at=now if status == StepExecution.Status.DONE else None, **extra,
+    )  # fmt: skip
+    try:
+        with transaction.atomic():
+            execution.save()
+    except IntegrityError:
+        return None
+    return execution
+
+
+def _sender_day(sender_id: int, now: datetime, senders: dict[int, SenderDay]) -> SenderDay:
+    if sender_id not in senders:
+        day = now.astimezone(zoneinfo.ZoneInfo("UTC")).date()
+        SenderDay.objects.bulk_create(
+            [SenderDay(sender_id=sender_id, day=day)], ignore_conflicts=True
+        )
+        senders[sender_id] = SenderDay.objects.select_for_update().get(sender_id=sender_id, day=day)
+    return senders[sender_id]
+
+
+def _callers_on_leave(batch: list[Enrollment], now: datetime) -> dict[int, date]:
+    """Callers of the batch's call steps on leave today (their team's date): the day after
+    their leave ends."""
+    callers = {e.caller_id for e in batch if e.next_step and e.next_step.kind == Step.Kind.CALL} - {
+        None
+    }
+    if not callers:
+        return {}
+    days = {e.campaign.team.zone: now.astimezone(e.campaign.team.zone).date() for e in batch}
+    earliest, latest = min(days.values()), max(days.values())
+    back: dict[int, date] = {}
+    for absence in Absence.objects.filter(
+        person_id__in=callers, start_date__lte=latest, end_date__gte=earliest
+    ).order_by("end_date"):
+        back[absence.person_id] = max(back.get(absence.person_id, date.min),
+                                      absence.end_date + timedelta(days=1))  # fmt: skip
+    return back
+
+
+def _direct_mail_hand_over(execution, enrollment, step, now) -> None:
+    campaign, prospect = enrollment.campaign, enrollment.prospect
+    marcom = Team.objects.filter(kind=Team.Kind.MARKETING_COMMUNICATION).first()
+    lead = (
+        Membership.objects.filter(team=marcom, role=Membership.Role.LEADER).select_related("user")
+        .first()
+        if marcom is not None
+        else None
+    )  # fmt: skip
+    if lead is not None:
+        where = " ".join(prospect.address.split()) or "address missing"
+        team = Team.objects.prefetch_related("memberships", "value_streams").get(pk=marcom.pk)
+        followup.action_create(
+            actor=lead.user,
+            team=team,
+            title=f"Post {step.mail_item} to {prospect.name or prospect.email}, "
+            f"{prospect.company}: {where}"[:200],
+            owner=lead.user,
+            due_date=now.astimezone(team.zone).date(),
+            source=Action.Source.OTHER,
+            now=now,
+        )
+    if step.mail_cost:
+        economics.spend_record(
+            program=campaign.program,
+            spent_on=now.date(),
+            amount=step.mail_cost,
+            description=f"Direct mail: {step.mail_item} ({campaign.name})",
+            source=f"execution:{execution.pk}",
+        )
+
+
+# --- phase 2: send a claimed email, then record it -------------------------------------
+
+
+def unsubscribe_url(prospect) -> str:
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{reverse('valuestream:unsubscribe')}?t={prospects.unsubscribe_token(prospect)}"
+
+
+def email_build(execution: StepExecution) -> EmailMessage:
+    enrollment = execution.enrollment
+    prospect, campaign, step = enrollment.prospect, enrollment.campaign, execution.step
+    sender = campaign.sender
+    url = unsubscribe_url(prospect)
+    body = campaign_services.merge(step.body, prospect=prospect, campaign=campaign)
+    body += f"\n\n--\nNo more emails from us: {url}\n"
+    from_email = (
+        f"{sender.display_name} <{sender.email}>" if sender.email else settings.DEFAULT_FROM_EMAIL
+    )
+    return EmailMessage(
+        subject=campaign_services.merge(step.subject, prospect=prospect, campaign=campaign),
+        body=body,
+        from_email=from_email,
+        to=[prospect.email],
+        headers={
+            # RFC 8058: one click in the mail client unsubscribes, by a POST to this URL.
+            "List-Unsubscribe": f"<{url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-LeanOps-Execution": str(execution.pk),
+        },
+    )
+
+
+def _send_claimed(execution_id: int, *, now, holidays, connection) -> bool:
+    execution = (
+        StepExecution.objects.select_related(
+            "step", "enrollment__prospect", "enrollment__campaign__sender"
+        )
+        .filter(pk=execution_id, status=StepExecution.Status.CLAIMED)
+        .first()
+    )
+    if execution is None:
+        return False
+    enrollment = execution.enrollment
+    if enrollment.status != Enrollment.Status.ACTIVE or not enrollment.prospect.reachable_by_email:
+        StepExecution.objects.filter(pk=execution.pk).update(
+            status=StepExecution.Status.SKIPPED, finished_at=now, detail="Left the sequence."
+        )
+        return False
+    message = email_build(execution)
+    try:
+        connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused:
+        StepExecution.objects.filter(pk=execution.pk).update(
+            status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
+        )
+        prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
+        return False
+    except (smtplib.SMTPException, OSError) as error:
+        # Not sent: give the claim back and try again in a few minutes.
+        log.warning("Campaign email %s not sent: %s", execution.pk, error)
+        with transaction.atomic():
+            StepExecution.objects.filter(pk=execution.pk).delete()
+            Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
+                next_due_at=now + RETRY_AFTER
+            )
+        return False
+    execution_record_sent(execution_id=execution.pk, now=now, holidays=holidays)
+    return True
+
+
+@transaction.atomic
+def execution_record_sent(
+    *,
+    execution_id: int,
+    now: datetime,
+    holidays: Collection[date],
+    status: str = StepExecution.Status.SENT,
+) -> None:
+    """The email left: record it and schedule the next step (holding the enrolment's lock)."""
+    execution = StepExecution.objects.select_related("step").get(pk=execution_id)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",))
+        .select_related("prospect", "campaign")
+        .get(pk=execution.enrollment_id)
+    )
+    updated = StepExecution.objects.filter(
+        pk=execution.pk, status=StepExecution.Status.CLAIMED
+    ).update(status=status, finished_at=now)
+    if updated and enrollment.status == Enrollment.Status.ACTIVE:
+        campaign_services.enrollment_advance(
+            enrollment=enrollment, after=execution.step, at=now, holidays=holidays
+        )
+
+
+def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
+    """Claims older than STALE_CLAIM: their worker died after (or while) sending. The
+    email may have left, so it is not sent again: recorded as unconfirmed, and on."""
+    stale = StepExecution.objects.filter(
+        status=StepExecution.Status.CLAIMED, started_at__lt=now - STALE_CLAIM
+    ).values_list("pk", flat=True)
+    for execution_id in list(stale[:BATCH_SIZE]):
+        execution_record_sent(
+            execution_id=execution_id, now=now, holidays=holidays,
+            status=StepExecution.Status.UNCONFIRMED,
+        )  # fmt: skip

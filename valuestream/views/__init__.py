@@ -1,0 +1,1 @@
+"""The value stream's pages, one module per concept (see valuestream.urls)."""
