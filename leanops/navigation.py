@@ -16,8 +16,9 @@ from leanops.base.navigation import Badge, Link, MenuEntry, Rule
 from roles import navigation as roles_navigation
 from roles.selectors import user_layers
 from standardwork import navigation as standardwork_navigation
+from valuestream import navigation as valuestream_navigation
 
-APPS = (roles_navigation, standardwork_navigation)
+APPS = (roles_navigation, standardwork_navigation, valuestream_navigation)
 
 # The menu's groups, in order, with the name of the disclosure that opens the
 # rest of a group. Five groups, so no one sees more than five top-level entries:

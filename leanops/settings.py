@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standardwork.tasks.open_due_standups",
         "schedule": timedelta(minutes=5),
     },
+    "prepare-due-weekly-reviews": {
+        "task": "valuestream.tasks.prepare_due_weekly_reviews",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 LOGGING = {

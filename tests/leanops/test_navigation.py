@@ -144,7 +144,7 @@ def test_an_htmx_partial_gets_no_menu(client, demo):
 @pytest.mark.parametrize(
     ("username", "landing"),
     [
-        ("vsm", "roles:value_stream_list"),
+        ("vsm", "valuestream:dashboard"),
         ("coordinator", "roles:coordinator_home"),
         ("leader", "standardwork:my_standard_work"),
         ("member", "standardwork:my_standard_work"),
@@ -189,7 +189,12 @@ def test_the_coordinators_landing_page_links_their_teams_work_from_the_top(clien
         f'<span class="visually-hidden"> for {team.name}</span></a>'
     ) in html
     across = html[html.index("Across your teams") :]
-    assert _buttons(across) == ["Verification board", "Impediments", "Improvement"]
+    assert _buttons(across) == [
+        "Verification board",
+        "Impediments",
+        "Improvement",
+        "Weekly dashboard",
+    ]
 
 
 def test_the_vsms_landing_page_offers_escalations_and_verification(client, demo):
