@@ -76,9 +76,13 @@ from standardwork.models import (
     Standup,
 )
 from tests.conftest import test_now
+from valuestream.models import WeeklyReview
 
-# URL names anyone may open without signing in.
-PUBLIC = {"login", "logout", "healthz"}
+# URL names anyone may open without signing in. The calendar feed's key is its
+# secret token (a calendar app cannot log in): any other token answers 404.
+PUBLIC = {"login", "logout", "healthz", "valuestream:calendar_feed"}
+# Values for the kwargs of PUBLIC URLs that are no object's id.
+PUBLIC_KWARGS = {"token": "no-such-token"}
 SKIPPED_NAMESPACES = {"admin"}
 
 TARGET_TEAM = "Pumps Prospecting"
@@ -93,7 +97,9 @@ OUTSIDERS = {
 }
 # Industrial Pumps is their own value stream: its pages are no outsider's for them.
 SAME_VALUE_STREAM = {"michael.brennan", "ashley.turner", "marcom"}
-OWN_TO_THE_SAME_VALUE_STREAM = {"value_stream_id"}
+# The weekly review is attended by the TLs of the value stream's teams and by
+# Marketing Communication: theirs too.
+OWN_TO_THE_SAME_VALUE_STREAM = {"value_stream_id", "review_id"}
 
 # kwarg -> (model, filter given the target team): a URL's kwarg is filled with
 # the newest such object of the Pumps Prospecting team. A URL with a kwarg
@@ -125,6 +131,7 @@ OUTSIDER_OBJECTS: dict[str, tuple[type[Model], Callable[[Team], Q]]] = {
     "cycle_id": (Cycle, lambda team: Q(team=team)),
     "control_point_id": (ControlPoint, lambda team: Q(team=team)),
     "measurement_id": (Measurement, lambda team: Q(control_point__team=team)),
+    "review_id": (WeeklyReview, lambda team: Q(value_stream__teams=team)),
 }
 
 # --- what answers wrongly today ------------------------------------------------------
@@ -178,7 +185,7 @@ def _walk(
 
 
 ENDPOINTS = sorted(_walk(get_resolver().url_patterns), key=lambda endpoint: endpoint.name)
-WITH_IDS = [endpoint for endpoint in ENDPOINTS if endpoint.kwargs]
+WITH_IDS = [endpoint for endpoint in ENDPOINTS if endpoint.kwargs and endpoint.name not in PUBLIC]
 
 
 # --- the demo, seeded once for this module ----------------------------------------------
@@ -253,7 +260,11 @@ def client_as(demo: Seed, username: str | None) -> Client:
 
 def url_of(endpoint: Endpoint, demo: Seed) -> str:
     return reverse(
-        endpoint.name, kwargs={kwarg: demo.objects[kwarg].pk for kwarg in endpoint.kwargs}
+        endpoint.name,
+        kwargs={
+            kwarg: PUBLIC_KWARGS[kwarg] if kwarg in PUBLIC_KWARGS else demo.objects[kwarg].pk
+            for kwarg in endpoint.kwargs
+        },
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -239,8 +239,19 @@ def _standup_due_days(team: Team, start: date, end: date, now: datetime) -> list
 
 
 def _standups(scope: Scope, mondays: list[date], now: datetime) -> dict:
-    """Stand-ups held (started or logged) against those due, per team and per week."""
+    """Stand-ups held (started or logged) against those due, per team and per week.
+
+    A team's stand-ups fall due from its first one (opened by the tick when its
+    rhythm began): a new team's earlier weeks are not counted as missed.
+    """
     start, end = mondays[0], mondays[-1] + timedelta(days=6)
+    first = dict(
+        Standup.objects.filter(team__in=scope.teams)
+        .values("team_id")
+        .annotate(first=Min("date"))
+        .order_by()
+        .values_list("team_id", "first")
+    )
     held = set(
         Standup.objects.filter(team__in=scope.teams, date__range=(start, end))
         .filter(Q(started_at__isnull=False) | Q(logged_by__isnull=False))
@@ -250,7 +261,10 @@ def _standups(scope: Scope, mondays: list[date], now: datetime) -> dict:
     due_by_week, held_by_week = Counter(), Counter()
     teams = []
     for team in scope.teams:
-        due_days = _standup_due_days(team, start, end, now)
+        if team.pk not in first:
+            due_days = []
+        else:
+            due_days = _standup_due_days(team, max(start, first[team.pk]), end, now)
         for day in due_days:
             monday = day - timedelta(days=day.isoweekday() - 1)
             due_by_week[monday] += 1

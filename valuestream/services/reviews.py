@@ -102,13 +102,14 @@ def _invite(review: WeeklyReview, value_stream: ValueStream, attendees: list[Use
 
 
 def weekly_review_prepare(
-    *, value_stream_id: int, week_start: date, now: datetime | None = None
+    *, value_stream_id: int, week_start: date, now: datetime | None = None, invite: bool = True
 ) -> WeeklyReview | None:
     """Prepare the review of `week_start`'s week: freeze its agenda, invite its attendees.
 
-    For the beat tick and the demo (no acting user). Returns the new review, or
-    None when it already exists (a second run, or another worker, got there first).
-    Invitations go out only while the review has not started.
+    For the beat tick and the demo (no acting user; the demo's past reviews invite
+    nobody). Returns the new review, or None when it already exists (a second run,
+    or another worker, got there first). Invitations go out only while the review
+    has not started.
     """
     now = now or timezone.now()
     if WeeklyReview.objects.filter(value_stream_id=value_stream_id, week_start=week_start).exists():
@@ -132,7 +133,7 @@ def weekly_review_prepare(
                 review.save()
         except IntegrityError:
             return None  # prepared by another run meanwhile
-        if now < starts_at:
+        if invite and now < starts_at:
             ids = policy.review_attendee_ids(value_stream, scope.teams)
             people = User.objects.in_bulk(ids)
             attendees = [people[pk] for pk in ids if pk in people and people[pk].is_active]

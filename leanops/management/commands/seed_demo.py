@@ -17,6 +17,7 @@ from roles.demo import ADMIN, ADMIN_USERNAME, PEOPLE, PUMPS, TEAMS, DemoError, o
 from roles.models import User
 from standardwork.demo import DemoStandardWork, standard_work_seed
 from standardwork.demo_rhythm import CALL_BLOCK_STANDARD, RhythmSummary, rhythm_seed
+from valuestream.demo import DemoReviews, review_seed
 
 DEMO_PASSWORD = "leanops-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                 organisation = organisation_seed(password=DEMO_PASSWORD)
                 standard_work = standard_work_seed(organisation=organisation)
                 rhythm = rhythm_seed(organisation=organisation)
+                reviews = review_seed(organisation=organisation)
         except DemoError as error:
             raise CommandError(str(error)) from error
         except (ValidationError, PermissionDenied) as error:
@@ -79,6 +81,7 @@ class Command(BaseCommand):
         self._report_organisation(organisation.created)
         self._report_standard_work(standard_work, seconds=time.monotonic() - started)
         self._report_rhythm(rhythm)
+        self._report_reviews(reviews)
         self._report_logins()
 
     def _report_organisation(self, created: int) -> None:
@@ -132,6 +135,23 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Rhythm: {rhythm.standups} stand-ups, {rhythm.actions} actions, "
                 f"{rhythm.impediments} impediments ({rhythm.escalations} escalated)."
+            )
+        )
+
+    def _report_reviews(self, reviews: DemoReviews) -> None:
+        if reviews.prepared is None and not reviews.past:
+            self.stdout.write(self.style.SUCCESS("Weekly reviews already in place."))
+            return
+        prepared = reviews.prepared
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Weekly reviews: {reviews.past} past ones with {reviews.notes} notes and "
+                f"{reviews.actions} actions"
+                + (
+                    f"; the next one prepared for {prepared.local_start:%A %-d %B %H:%M}."
+                    if prepared
+                    else "."
+                )
             )
         )
 
