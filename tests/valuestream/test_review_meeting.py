@@ -159,3 +159,15 @@ def test_a_past_review_shows_beside_its_frozen_agenda(org, review, client):
     assert "The agenda as prepared" in html
     assert "Standard-work adherence" in html
     assert "Campaigns are not set up yet." in html
+
+
+def test_the_admin_lists_reviews_and_feeds_read_only(org, review, client):
+    client.force_login(org.vsm.__class__.objects.create_superuser("root", "r@example.com", "x"))
+
+    pages = [
+        client.get(reverse("admin:valuestream_weeklyreview_changelist")).status_code,
+        client.get(reverse("admin:valuestream_weeklyreview_change", args=[review.pk])).status_code,
+        client.get(reverse("admin:valuestream_calendarfeed_changelist")).status_code,
+    ]
+
+    assert pages == [200, 200, 200]
