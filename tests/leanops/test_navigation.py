@@ -22,37 +22,37 @@ HTMX = {"HX-Request": "true"}
 # Each demo login's menu: its top-level entries, and what sits behind each toggle.
 MENUS = {
     "vsm": [
-        ("My standard work", ["Verify", "Templates"]),
+        ("My standard work", ["Verify", "Templates", "My calendar"]),
         ("Escalations", []),
         ("Improvement", []),
-        ("Value streams", ["Teams"]),
+        ("Value streams", ["Teams", "Weekly dashboard"]),
     ],
     "coordinator": [
-        ("My standard work", ["Verify", "Templates"]),
+        ("My standard work", ["Verify", "Templates", "My calendar"]),
         ("Stand-ups", ["Impediments"]),
         ("Improvement", []),
-        ("My teams", ["Teams"]),
+        ("My teams", ["Teams", "Weekly dashboard"]),
     ],
     "leader": [
-        ("My standard work", ["Templates"]),
+        ("My standard work", ["Templates", "My calendar"]),
         ("Stand-ups", []),
         ("Improvement", []),
         ("Teams", []),
     ],
     "member": [
-        ("My standard work", ["Templates"]),
+        ("My standard work", ["Templates", "My calendar"]),
         ("Improvement", []),
         ("Teams", []),
     ],
     "marcom": [
-        ("My standard work", ["Templates"]),
+        ("My standard work", ["Templates", "My calendar"]),
         ("Stand-ups", []),
         ("Improvement", []),
         ("Marketing Communication", ["Teams"]),
     ],
     "admin": [
         ("Templates", []),
-        ("Teams", []),
+        ("Teams", ["Weekly dashboard"]),
         ("Admin", []),
     ],
 }
@@ -116,6 +116,7 @@ def test_someone_in_every_layer_who_is_also_an_administrator_sees_five_entries(c
         "My teams",
         "Marketing Communication",
         "Teams",
+        "Weekly dashboard",
     ]
 
 
