@@ -35,6 +35,13 @@ def test_vsm_reviews_the_week_and_the_leader_finds_the_action(
     expect(vsm.get_by_role("heading", level=1)).to_have_text("Weekly dashboard")
     expect(vsm.get_by_role("heading", name="Standard-work adherence")).to_be_visible()
     expect(vsm.get_by_text("Campaigns are not set up yet.")).to_be_visible()
+    # On paper: no menu, and each panel ends its (landscape) page.
+    vsm.emulate_media(media="print")
+    assert vsm.evaluate(
+        "() => [getComputedStyle(document.querySelector('.topbar')).display,"
+        " getComputedStyle(document.querySelector('.vs-panel')).breakAfter]"
+    ) == ["none", "page"]
+    vsm.emulate_media(media="screen")
 
     # Drill down: the team's results, then a person with open reds.
     vsm.get_by_role("link", name=TEAM, exact=True).first.click()

@@ -167,3 +167,15 @@ def test_the_frozen_agenda_does_not_change_when_the_data_changes_later(org):
     assert review.agenda == frozen
     assert review.agenda["impediments"]["open"] == 0
     assert live["impediments"]["open"] == 1
+
+
+def test_the_beat_task_prepares_what_is_due(org, fixed_clock):
+    from valuestream.tasks import prepare_due_weekly_reviews
+
+    fixed_clock.move_to(at("2026-11-27 12:05", "Europe/London"))
+
+    first = prepare_due_weekly_reviews.delay().get()
+    second = prepare_due_weekly_reviews.delay().get()
+
+    assert (first, second) == (1, 0)
+    assert WeeklyReview.objects.get().value_stream == org.pumps
