@@ -3,14 +3,14 @@
 Built on the organisation's predicates in `roles.policy`. One function per
 rule: the service enforces it, and the view and the template ask the same
 function to decide what to offer.
-
-# --- the weekly review and the dashboard (issue 11) ---
 """
 
 from django.db.models import Q, QuerySet
 
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
+
+# --- the weekly review and the dashboard (issue 11) ----------------------------------
 
 
 def dashboard_value_streams(user: User) -> QuerySet[ValueStream]:

@@ -171,3 +171,34 @@ def test_the_admin_lists_reviews_and_feeds_read_only(org, review, client):
     ]
 
     assert pages == [200, 200, 200]
+
+
+def _grow(org, teams: int):
+    from tests.roles.factories import MembershipFactory, TeamFactory
+
+    for _ in range(teams):
+        team = TeamFactory(value_streams=[org.pumps], coordinator=org.tc)
+        MembershipFactory(team=team, role="leader")
+        MembershipFactory(team=team)
+
+
+@pytest.mark.parametrize("name", ["review_detail", "review_list"])
+def test_review_pages_answer_in_a_fixed_number_of_queries(org, review, client, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(org.vsm)
+    url = (
+        _url(name, review)
+        if name == "review_detail"
+        else reverse("valuestream:review_list", args=[org.pumps.pk])
+    )
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    _grow(org, 3)
+    with CaptureQueriesContext(connection) as larger:
+        assert client.get(url).status_code == 200
+
+    assert len(larger) == len(small)
+    assert len(small) <= 25
