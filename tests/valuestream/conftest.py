@@ -13,6 +13,17 @@ def at(text: str, zone: str = "UTC") -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
 
 
+# The hand-built weeks below are dated (the week of Monday 23 November 2026), so
+# these tests start at the suite's default instant whatever LEANOPS_TEST_NOW says;
+# time zones and clock changes are tested with explicit instants instead.
+WEDNESDAY = "2026-11-25 10:00"
+
+
+@pytest.fixture(autouse=True)
+def on_wednesday(fixed_clock):
+    fixed_clock.move_to(at(WEDNESDAY))
+
+
 @dataclass
 class Org:
     pumps: ValueStream
