@@ -17,9 +17,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch, Q
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from roles.models import Layer, Membership, Team, User, ValueStream
+from roles.selectors import person_places
 from standardwork import calendar, xmr
 from standardwork.models import (
     Action,
@@ -29,6 +31,7 @@ from standardwork.models import (
     Impediment,
     Measurement,
     Standup,
+    TemplateItem,
     TemplateVersion,
 )
 from standardwork.selectors.adherence import Tally, adherence_report
@@ -150,22 +153,66 @@ def _people(scope: Scope) -> tuple[list[User], dict[int, list[Team]]]:
     return sorted(people.values(), key=lambda person: person.display_name), teams_of
 
 
+def _past_weeks(
+    people_ids: list[int], start: date, end: date, today: date
+) -> dict[int, dict[date, Tally]]:
+    """Done and missed per person and week over [start, end] (whole weeks before this
+    one), in one grouped query: the trend needs completion only, not the days.
+
+    Settled as `adherence_report` settles them: an item left open after its week is
+    missed, except a monthly item whose month is still running.
+    """
+    month = today.replace(day=1)
+    weeks: dict[int, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    for row in (
+        Check.objects.filter(
+            checklist__owner_id__in=people_ids, checklist__date__range=(start, end)
+        )
+        .annotate(week=TruncWeek("checklist__date"))
+        .values("checklist__owner_id", "week", "status", "item__cadence")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        monday = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        tally = weeks[row["checklist__owner_id"]][monday]
+        status = row["status"]
+        if status == Check.Status.OPEN:
+            still_open = row["item__cadence"] == TemplateItem.Cadence.MONTHLY and (
+                monday + timedelta(days=6) >= month
+            )
+            status = Check.Status.OPEN if still_open else Check.Status.MISSED
+        setattr(tally, status, getattr(tally, status) + row["count"])
+    return weeks
+
+
 def _adherence(scope: Scope, mondays: list[date], today: date) -> dict:
+    """This week exactly (`adherence_report`: shares, misses by reason); the weeks before
+    it as completion only, from one grouped query (a fixed cost whatever the history)."""
     week_start = mondays[-1]
     week_end = week_start + timedelta(days=6)
     people, teams_of = _people(scope)
-    report = adherence_report(people=people, start=mondays[0], end=week_end, today=today)
+    places = person_places(user_ids=[person.pk for person in people])
+    week_report = adherence_report(
+        people=people, start=week_start, end=week_end, today=today, places=places
+    )
+    past = _past_weeks(
+        [person.pk for person in people], mondays[0], week_start - timedelta(days=1), today
+    )
     by_layer: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
     targets: dict[str, int] = {}
     by_team: dict[int, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    for row in report.people:
-        for monday, tally in row.by_week.items():
+    week_total = Tally()
+    for row in week_report.people:
+        weeks = dict(past.get(row.person.pk, {}))
+        if row.by_day:
+            weeks[week_start] = row.total
+            week_total.add(row.total)
+        for monday, tally in weeks.items():
             if row.layer is not None:
                 by_layer[row.layer][monday].add(tally)
                 targets[row.layer] = row.total.target_percent
             for team in teams_of.get(row.person.pk, ()):
                 by_team[team.pk][monday].add(tally)
-    week_report = adherence_report(people=people, start=week_start, end=week_end, today=today)
     layers = [
         {
             "layer": layer.value,
@@ -186,9 +233,6 @@ def _adherence(scope: Scope, mondays: list[date], today: date) -> dict:
         }
         for team in scope.teams
     ]
-    week_total = Tally()
-    for row in report.people:
-        week_total.add(row.by_week.get(week_start, Tally()))
     return {
         "by_layer": layers,
         "by_team": teams,
