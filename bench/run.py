@@ -246,7 +246,30 @@ def build() -> dict:
         return out.getvalue().splitlines()[0]
 
     step("seed_scale", scale)
+    step("a value stream with a week of history", week_value_stream)
     return seed
+
+
+WEEK_STREAM = "Bench: a week of history"
+
+
+def week_value_stream() -> str:
+    """A value stream served only by the scale's newest team (formed a week ago), for
+    the dashboard's year-vs-week comparison; its VSM is a person of its own."""
+    from leanops.scale import SCALE_EMAIL_DOMAIN
+    from roles.models import Team, User, ValueStream
+
+    team = (
+        Team.objects.filter(coordinator__email__endswith=f"@{SCALE_EMAIL_DOMAIN}")
+        .order_by("-pk")
+        .first()
+    )
+    vsm, _ = User.objects.get_or_create(username="bench-week-vsm")
+    stream, _ = ValueStream.objects.get_or_create(
+        name=WEEK_STREAM, defaults={"market": "Bench", "vsm": vsm}
+    )
+    team.value_streams.add(stream)
+    return f"{team.name} (VSM bench-week-vsm)"
 
 
 # --- background work ------------------------------------------------------------------
@@ -343,7 +366,7 @@ def pages() -> list[Page]:
     from django.db.models import Min
 
     from leanops.scale import SCALE_EMAIL_DOMAIN
-    from roles.models import Membership, Team, User
+    from roles.models import Membership, Team, User, ValueStream
     from standardwork.models import Checklist, Standup
     from standardwork.services.standups import standup_open_today
 
@@ -447,6 +470,27 @@ def pages() -> list[Page]:
         ),
         Page("value_streams", "value streams (vsm)", "vsm", "roles:value_stream_list"),
     ]
+    year_stream = year_team.value_streams.order_by("pk").first()
+    result.append(
+        Page(
+            "dashboard_year",
+            "weekly dashboard, a year of history (VSM)",
+            year_stream.vsm.username,
+            "valuestream:value_stream_dashboard",
+            args=(year_stream.pk,),
+        )
+    )
+    week_stream = ValueStream.objects.filter(name=WEEK_STREAM).first()
+    if week_team is not None and week_stream is not None:
+        result.append(
+            Page(
+                "dashboard_week",
+                "weekly dashboard, a week of history (VSM)",
+                week_stream.vsm.username,
+                "valuestream:value_stream_dashboard",
+                args=(week_stream.pk,),
+            )
+        )
     return result
 
 

@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "valuestream.tasks.feed_control_points",
         "schedule": timedelta(minutes=15),
     },
+    "prepare-due-weekly-reviews": {
+        "task": "valuestream.tasks.prepare_due_weekly_reviews",
+        "schedule": timedelta(minutes=5),
+    },
 }
 
 # Follow-up campaigns: the address links in emails point at (the unsubscribe

@@ -17,7 +17,6 @@ MENU = [
 ]
 
 LANDING_PAGES = [
-    LandingPage(Layer.VSM, "roles:value_stream_list"),
     LandingPage(Layer.TC, "roles:coordinator_home"),
     LandingPage(Layer.MC, "roles:marcom_home"),
     LandingPage(None, "roles:team_list"),

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from valuestream.services import engine, feed
 from valuestream.services import prospects as prospect_services
+from valuestream.services import reviews as review_services
 from valuestream.services.prospects import RUN_IMPORT
 
 
@@ -21,3 +22,9 @@ def feed_control_points() -> int:
 @shared_task(name=RUN_IMPORT, acks_late=True, soft_time_limit=900, time_limit=960)
 def run_prospect_import(import_id: int) -> str:
     return prospect_services.import_run(import_id=import_id).status
+
+
+@shared_task(name="valuestream.tasks.prepare_due_weekly_reviews", acks_late=True)
+def prepare_due_weekly_reviews() -> int:
+    """Prepare every weekly review now due (idempotent: a second run prepares nothing)."""
+    return review_services.weekly_reviews_prepare_due()

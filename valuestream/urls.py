@@ -1,5 +1,6 @@
 from django.urls import path
 
+from valuestream.views import calendar_feed, dashboard, reviews
 from valuestream.views import calls as call_views
 from valuestream.views import campaigns as campaign_views
 from valuestream.views import economics as economics_views
@@ -67,4 +68,24 @@ urlpatterns: list = [
     path("recordings/<int:recording_id>/", training_views.recording_audio, name="recording_audio"),
     # public: the one-click unsubscribe
     path("unsubscribe/", unsubscribe_views.unsubscribe, name="unsubscribe"),
+    # The weekly review and the VSM's dashboard (issue 11).
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path(
+        "<int:value_stream_id>/dashboard/",
+        dashboard.value_stream_dashboard,
+        name="value_stream_dashboard",
+    ),
+    path("<int:value_stream_id>/adherence.csv", dashboard.adherence_csv, name="adherence_csv"),
+    path("<int:value_stream_id>/reviews/", reviews.review_list, name="review_list"),
+    path("reviews/<int:review_id>/", reviews.review_detail, name="review_detail"),
+    path(
+        "reviews/<int:review_id>/attendance/",
+        reviews.review_attendance,
+        name="review_attendance",
+    ),
+    path("reviews/<int:review_id>/notes/", reviews.review_note_add, name="review_note_add"),
+    path("reviews/<int:review_id>/actions/", reviews.review_action_add, name="review_action_add"),
+    path("calendar/", calendar_feed.calendar_feed_settings, name="calendar_feed_settings"),
+    path("calendar/reset/", calendar_feed.calendar_feed_reset, name="calendar_feed_reset"),
+    path("calendar/<str:token>.ics", calendar_feed.calendar_feed, name="calendar_feed"),
 ]

@@ -75,6 +75,7 @@ class Notice(models.Model):
         ESCALATION = "escalation", "Impediment escalated"
         ESCALATION_ANSWER = "answer", "Escalation answered"
         CONTROL_POINT = "control_point", "Control point out of limits"
+        WEEKLY_REVIEW = "weekly_review", "Weekly review"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
@@ -99,6 +100,12 @@ class Notice(models.Model):
     )
     resolved_at = models.DateTimeField(
         null=True, blank=True, help_text="When what it is about was resolved (it was read then)."
+    )
+    attachment = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='A file the email carries: {"filename", "mimetype", "content"} '
+        "(a weekly review's calendar invitation).",
     )
 
     class Meta:

@@ -15,9 +15,10 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.mime.text import MIMEText
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.urls import reverse
@@ -252,6 +253,7 @@ def notice_send(
     url_args: Iterable = (),
     email: bool = False,
     about: str = "",
+    attachment: dict | None = None,
 ) -> Notice | None:
     """The one way to tell someone something: an in-app notice, and maybe an email.
 
@@ -260,8 +262,9 @@ def notice_send(
     (`notices_resolve`) clears the notice from the unread list. With `email`, the email
     is queued once the surrounding transaction commits, to a task that
     retries transient SMTP errors and sends each notice at most once; a
-    rolled-back notice is never emailed. Returns None when a notice that may
-    exist only once (a day's reminder) already does.
+    rolled-back notice is never emailed. `attachment` ({"filename", "mimetype",
+    "content"}, text) goes with the email: a calendar invitation. Returns None
+    when a notice that may exist only once (a day's reminder) already does.
     """
     notice = Notice(
         recipient_id=recipient_id,
@@ -271,6 +274,7 @@ def notice_send(
         url=reverse(url_name, args=list(url_args)),
         email=email,
         about=about,
+        attachment=attachment or {},
     )
     notice.full_clean(exclude=["recipient"])
     try:
@@ -286,6 +290,18 @@ def notice_send(
 EMAIL_SUBJECTS = {
     Notice.Kind.REMINDER: "LeanOps: your standard work for today",
 }
+
+
+def _attachment_part(attachment: dict) -> MIMEText:
+    """A text attachment with its parameters kept ("text/calendar; method=REQUEST"):
+    mail clients offer a calendar invitation only when the part says its method."""
+    mimetype, *params = (part.strip() for part in attachment["mimetype"].split(";"))
+    part = MIMEText(attachment["content"], mimetype.partition("/")[2], "utf-8")
+    for param in params:
+        name, _, value = param.partition("=")
+        part.set_param(name, value)
+    part.add_header("Content-Disposition", "attachment", filename=attachment["filename"])
+    return part
 
 
 def notice_email_send(*, notice_id: int) -> bool:
@@ -307,14 +323,19 @@ def notice_email_send(*, notice_id: int) -> bool:
         if not recipient.email:
             return False
         subject = EMAIL_SUBJECTS.get(notice.kind, f"LeanOps: {notice.get_kind_display()}")
-        send_mail(
-            subject=subject,
-            message=f"Hello {recipient.display_name},\n\n{notice.text}\n\nOpen LeanOps: "
-            f"{notice.url}\n",
-            from_email=None,
-            recipient_list=[recipient.email],
-            fail_silently=False,
-        )
+        body = f"Hello {recipient.display_name},\n\n{notice.text}\n\nOpen LeanOps: {notice.url}\n"
+        if notice.attachment:
+            message = EmailMessage(subject=subject, body=body, to=[recipient.email])
+            message.attach(_attachment_part(notice.attachment))
+            message.send(fail_silently=False)
+        else:
+            send_mail(
+                subject=subject,
+                message=body,
+                from_email=None,
+                recipient_list=[recipient.email],
+                fail_silently=False,
+            )
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
     return True

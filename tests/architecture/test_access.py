@@ -84,10 +84,14 @@ from valuestream.models import (
     Recording,
     Step,
     StepExecution,
+    WeeklyReview,
 )
 
-# URL names anyone may open without signing in.
-PUBLIC = {"login", "logout", "healthz", "valuestream:unsubscribe"}
+# URL names anyone may open without signing in. The calendar feed's key is its
+# secret token (a calendar app cannot log in): any other token answers 404.
+PUBLIC = {"login", "logout", "healthz", "valuestream:unsubscribe", "valuestream:calendar_feed"}
+# Values for the kwargs of PUBLIC URLs that are no object's id.
+PUBLIC_KWARGS = {"token": "no-such-token"}
 SKIPPED_NAMESPACES = {"admin"}
 
 TARGET_TEAM = "Pumps Prospecting"
@@ -102,7 +106,9 @@ OUTSIDERS = {
 }
 # Industrial Pumps is their own value stream: its pages are no outsider's for them.
 SAME_VALUE_STREAM = {"michael.brennan", "ashley.turner", "marcom"}
-OWN_TO_THE_SAME_VALUE_STREAM = {"value_stream_id"}
+# The weekly review is attended by the TLs of the value stream's teams and by
+# Marketing Communication: theirs too.
+OWN_TO_THE_SAME_VALUE_STREAM = {"value_stream_id", "review_id"}
 
 # kwarg -> (model, filter given the target team): a URL's kwarg is filled with
 # the newest such object of the Pumps Prospecting team. A URL with a kwarg
@@ -142,6 +148,7 @@ OUTSIDER_OBJECTS: dict[str, tuple[type[Model], Callable[[Team], Q]]] = {
     "import_id": (ProspectImport, lambda team: Q(team=team)),
     "call_id": (StepExecution, lambda team: Q(enrollment__campaign__team=team, status="call_due")),
     "recording_id": (Recording, lambda team: Q(session__team=team)),
+    "review_id": (WeeklyReview, lambda team: Q(value_stream__teams=team)),
 }
 
 # --- what answers wrongly today ------------------------------------------------------
@@ -195,7 +202,7 @@ def _walk(
 
 
 ENDPOINTS = sorted(_walk(get_resolver().url_patterns), key=lambda endpoint: endpoint.name)
-WITH_IDS = [endpoint for endpoint in ENDPOINTS if endpoint.kwargs]
+WITH_IDS = [endpoint for endpoint in ENDPOINTS if endpoint.kwargs and endpoint.name not in PUBLIC]
 
 
 # --- the demo, seeded once for this module ----------------------------------------------
@@ -270,7 +277,11 @@ def client_as(demo: Seed, username: str | None) -> Client:
 
 def url_of(endpoint: Endpoint, demo: Seed) -> str:
     return reverse(
-        endpoint.name, kwargs={kwarg: demo.objects[kwarg].pk for kwarg in endpoint.kwargs}
+        endpoint.name,
+        kwargs={
+            kwarg: PUBLIC_KWARGS[kwarg] if kwarg in PUBLIC_KWARGS else demo.objects[kwarg].pk
+            for kwarg in endpoint.kwargs
+        },
     )
 
 

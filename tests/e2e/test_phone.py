@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page
 from leanops.management.commands.seed_demo import DEMO_PASSWORD
 from roles.models import Team, User, ValueStream
 from standardwork.models import Impediment, Standup
+from valuestream.models import WeeklyReview
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +59,12 @@ def _daily_pages() -> dict[str, list[str]]:
         reverse("standardwork:escalations"),
         reverse("roles:team_list"),
         reverse("standardwork:team_adherence", args=[team.pk]),
+        reverse("valuestream:dashboard"),
+        reverse("valuestream:review_list", args=[pumps.pk]),
+        reverse(
+            "valuestream:review_detail",
+            args=[WeeklyReview.objects.filter(value_stream=pumps).latest("week_start").pk],
+        ),
     ]
     return {"leader": leader_pages, "coordinator": coordinator_pages, "vsm": vsm_pages}
 

@@ -195,3 +195,20 @@ def test_the_ceiling_answers_only_logged_in_users(client):
 def test_the_ceiling_is_not_in_the_product_urls():
     with pytest.raises(NoReverseMatch):
         reverse("bench_ceiling")
+
+
+def test_the_dashboard_is_judged_on_its_p95_and_a_year_against_a_week():
+    pages = with_ratios(
+        [
+            page(CEILING, 1000),
+            page("dashboard_year", 100, p95=160.0),
+            page("dashboard_week", 140, p95=90.0),
+        ]
+    )
+
+    verdicts = {verdict.target: verdict for verdict in judge(pages, [])}
+
+    p95 = verdicts["dashboard year: p95 < 150 ms"]
+    factor = verdicts["dashboard year: at most 1.3x the time of a week's"]
+    assert (p95.measured, p95.met) == ("160.0 ms", False)
+    assert (factor.measured, factor.met) == ("1.40x", False)

@@ -22,37 +22,37 @@ HTMX = {"HX-Request": "true"}
 # Each demo login's menu: its top-level entries, and what sits behind each toggle.
 MENUS = {
     "vsm": [
-        ("My standard work", ["Verify", "Templates", "Campaigns"]),
+        ("My standard work", ["Verify", "Templates", "Campaigns", "My calendar"]),
         ("Escalations", []),
         ("Improvement", ["Script training"]),
-        ("Value streams", ["Teams", "Budget and ROI"]),
+        ("Value streams", ["Teams", "Weekly dashboard", "Budget and ROI"]),
     ],
     "coordinator": [
-        ("My standard work", ["Verify", "Templates", "Campaigns"]),
+        ("My standard work", ["Verify", "Templates", "Campaigns", "My calendar"]),
         ("Stand-ups", ["Impediments"]),
         ("Improvement", ["Script training"]),
-        ("My teams", ["Teams"]),
+        ("My teams", ["Teams", "Weekly dashboard"]),
     ],
     "leader": [
-        ("My standard work", ["Templates", "Calls today", "Campaigns"]),
+        ("My standard work", ["Templates", "Calls today", "Campaigns", "My calendar"]),
         ("Stand-ups", []),
         ("Improvement", ["Script training"]),
         ("Teams", []),
     ],
     "member": [
-        ("My standard work", ["Templates", "Calls today", "Campaigns"]),
+        ("My standard work", ["Templates", "Calls today", "Campaigns", "My calendar"]),
         ("Improvement", ["Script training"]),
         ("Teams", []),
     ],
     "marcom": [
-        ("My standard work", ["Templates"]),
+        ("My standard work", ["Templates", "My calendar"]),
         ("Stand-ups", []),
         ("Improvement", []),
         ("Marketing Communication", ["Teams"]),
     ],
     "admin": [
         ("Templates", []),
-        ("Teams", []),
+        ("Teams", ["Weekly dashboard"]),
         ("Admin", []),
     ],
 }
@@ -116,6 +116,7 @@ def test_someone_in_every_layer_who_is_also_an_administrator_sees_five_entries(c
         "My teams",
         "Marketing Communication",
         "Teams",
+        "Weekly dashboard",
         "Budget and ROI",
     ]
 
@@ -145,7 +146,7 @@ def test_an_htmx_partial_gets_no_menu(client, demo):
 @pytest.mark.parametrize(
     ("username", "landing"),
     [
-        ("vsm", "roles:value_stream_list"),
+        ("vsm", "valuestream:dashboard"),
         ("coordinator", "roles:coordinator_home"),
         ("leader", "standardwork:my_standard_work"),
         ("member", "standardwork:my_standard_work"),
@@ -190,7 +191,12 @@ def test_the_coordinators_landing_page_links_their_teams_work_from_the_top(clien
         f'<span class="visually-hidden"> for {team.name}</span></a>'
     ) in html
     across = html[html.index("Across your teams") :]
-    assert _buttons(across) == ["Verification board", "Impediments", "Improvement"]
+    assert _buttons(across) == [
+        "Verification board",
+        "Impediments",
+        "Improvement",
+        "Weekly dashboard",
+    ]
 
 
 def test_the_vsms_landing_page_offers_escalations_and_verification(client, demo):

@@ -23,7 +23,7 @@ def demo():
 @pytest.mark.parametrize(
     ("username", "landing"),
     [
-        ("vsm", "/value-streams/"),
+        ("vsm", "/value-stream/dashboard/"),
         ("coordinator", "/coordinator/"),
         ("leader", "/standard-work/"),
         ("member", "/standard-work/"),

@@ -5,12 +5,17 @@
 - `calls`: call scripts and their versions (call logs live in `campaigns`);
 - `campaigns`: campaigns, steps, enrollments, step executions, call logs,
   the daily send count per sender and the control-point feeds;
-- `training`: the weekly script-playback training and its recordings.
+- `training`: the weekly script-playback training and its recordings;
+- `reviews`: the VSM's weekly review (its frozen agenda, attendance, notes
+  and the actions it gave);
+- `calendar_feed`: each person's private iCalendar feed.
 
 economics <- prospects <- calls <- campaigns <- training: a module imports
-only those before it. Every model is re-exported here.
+only those before it. Every model is re-exported here, as
+`valuestream.models.WeeklyReview` etc.
 """
 
+from valuestream.models.calendar_feed import CalendarFeed
 from valuestream.models.calls import CallScript, ScriptVersion
 from valuestream.models.campaigns import (
     CallLog,
@@ -24,10 +29,18 @@ from valuestream.models.campaigns import (
 )
 from valuestream.models.economics import BudgetAllocation, Program, RevenueEntry, SpendEntry
 from valuestream.models.prospects import Holiday, Prospect, ProspectImport
+from valuestream.models.reviews import (
+    REVIEW_DURATION,
+    ReviewAction,
+    ReviewAttendance,
+    ReviewNote,
+    WeeklyReview,
+)
 from valuestream.models.training import Recording, TrainingSession
 
 __all__ = [
     "BudgetAllocation",
+    "CalendarFeed",
     "CallLog",
     "CallScript",
     "Campaign",
@@ -38,12 +51,17 @@ __all__ = [
     "Program",
     "Prospect",
     "ProspectImport",
+    "REVIEW_DURATION",
     "Recording",
     "RevenueEntry",
+    "ReviewAction",
+    "ReviewAttendance",
+    "ReviewNote",
     "ScriptVersion",
     "SenderDay",
     "SpendEntry",
     "Step",
     "StepExecution",
     "TrainingSession",
+    "WeeklyReview",
 ]

@@ -18,6 +18,7 @@ from roles.models import User
 from standardwork.demo import DemoStandardWork, standard_work_seed
 from standardwork.demo_rhythm import CALL_BLOCK_STANDARD, RhythmSummary, rhythm_seed
 from valuestream.demo import DemoCampaigns, campaigns_seed
+from valuestream.demo_reviews import DemoReviews, review_seed
 
 DEMO_PASSWORD = "leanops-demo"
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -74,6 +75,7 @@ class Command(BaseCommand):
                 standard_work = standard_work_seed(organisation=organisation)
                 rhythm = rhythm_seed(organisation=organisation)
                 campaigns = campaigns_seed(organisation=organisation)
+                reviews = review_seed(organisation=organisation)
         except DemoError as error:
             raise CommandError(str(error)) from error
         except (ValidationError, PermissionDenied) as error:
@@ -82,6 +84,7 @@ class Command(BaseCommand):
         self._report_standard_work(standard_work, seconds=time.monotonic() - started)
         self._report_rhythm(rhythm)
         self._report_campaigns(campaigns)
+        self._report_reviews(reviews)
         self._report_logins()
 
     def _report_organisation(self, created: int) -> None:
@@ -147,6 +150,23 @@ class Command(BaseCommand):
                 f"Campaigns: {campaigns.campaigns} follow-up campaigns, {campaigns.prospects} "
                 f"prospects, {campaigns.emails} steps run, {campaigns.calls} calls logged "
                 f"({campaigns.meetings} meetings booked)."
+            )
+        )
+
+    def _report_reviews(self, reviews: DemoReviews) -> None:
+        if reviews.prepared is None and not reviews.past:
+            self.stdout.write(self.style.SUCCESS("Weekly reviews already in place."))
+            return
+        prepared = reviews.prepared
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Weekly reviews: {reviews.past} past ones with {reviews.notes} notes and "
+                f"{reviews.actions} actions"
+                + (
+                    f"; the next one prepared for {prepared.local_start:%A %-d %B %H:%M}."
+                    if prepared
+                    else "."
+                )
             )
         )
 

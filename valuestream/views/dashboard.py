@@ -1,0 +1,97 @@
+"""The VSM's weekly progress dashboard (their landing page) and its CSV export.
+
+`?week=` names the week (any of its days, "2026-11-18", or "2026-W47"); a value
+that is not a week, or out of range, is said on the page and this week shown.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from leanops.base.http import parse_week_param
+from valuestream.selectors import dashboard as selectors
+
+NOT_FOR_YOU = "The weekly dashboard is for value stream managers and team coordinators."
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _week(request, scopes):
+    """The Monday of ?week=, or None for each value stream's own this week."""
+    value = request.GET.get("week")
+    if not value:
+        return None
+    today = selectors.value_stream_today(scopes[0].value_stream)
+    try:
+        return parse_week_param(value, default=today, latest=today)
+    except ValidationError as error:
+        messages.error(request, f"{' '.join(error.messages)} Showing this week.")
+        return None
+
+
+def _render(request, scopes, *, single: bool):
+    boards = selectors.dashboard_boards(scopes=scopes, week=_week(request, scopes))
+    return render(
+        request,
+        "valuestream/dashboard.html",
+        {
+            "boards": boards,
+            "single": single,
+            "not_set_up": selectors.CAMPAIGNS_NOT_SET_UP,
+            "list_shown": selectors.LIST_SHOWN,
+        },
+    )
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    scopes = selectors.dashboard_scopes(user=request.user)
+    if not scopes:
+        raise PermissionDenied(NOT_FOR_YOU)
+    return _render(request, scopes, single=len(scopes) == 1)
+
+
+@require_GET
+@login_required
+def value_stream_dashboard(request, value_stream_id: int):
+    scope = selectors.dashboard_scope(user=request.user, value_stream_id=value_stream_id)
+    if scope is None:
+        raise Http404("No such value stream.")
+    return _render(request, [scope], single=True)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet shows as text: a leading formula character is quoted."""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@require_GET
+@login_required
+def adherence_csv(request, value_stream_id: int):
+    scope = selectors.dashboard_scope(user=request.user, value_stream_id=value_stream_id)
+    if scope is None:
+        raise Http404("No such value stream.")
+    today = selectors.value_stream_today(scope.value_stream)
+    week = _week(request, [scope]) or parse_week_param(None, default=today)
+    writer = csv.writer(_Echo())
+    rows = selectors.adherence_csv_rows(scope=scope, week_start=week)
+    response = StreamingHttpResponse(
+        (writer.writerow([csv_cell(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="adherence-{scope.value_stream.pk}-{week:%G-W%V}.csv"'
+    )
+    return response
