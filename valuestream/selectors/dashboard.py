@@ -39,6 +39,7 @@ from standardwork.selectors.verification import RED
 from valuestream import policy
 from valuestream.charts import TrendChart, trend_chart
 from valuestream.models import WeeklyReview
+from valuestream.selectors import campaign_panels as campaign_panel_selectors
 
 AGENDA_VERSION = 1
 # The week shown and the eight before it: two months of trend, read in one go.
@@ -49,13 +50,16 @@ SPARK_POINTS = 12
 CAMPAIGNS_NOT_SET_UP = "Campaigns are not set up yet."
 
 
-def campaign_panels(*, value_stream: ValueStream, week_start: date) -> dict | None:
-    """The campaign, budget and ROI panels (issue 10), or None while campaigns do not exist.
-
-    The campaign models come with issue 10; wire them in here. The dashboard and
-    the frozen agenda say CAMPAIGNS_NOT_SET_UP for None.
-    """
-    return None
+def campaign_panels(*, scope: "Scope", week_start: date) -> dict | None:
+    """The campaign, budget and ROI panels, or None while the value stream has no
+    campaign and no program (the dashboard and the agenda then say CAMPAIGNS_NOT_SET_UP)."""
+    return campaign_panel_selectors.campaign_panels(
+        value_stream=scope.value_stream,
+        teams=scope.teams,
+        whole=scope.whole,
+        week_start=week_start,
+        week_end=week_start + timedelta(days=6),
+    )
 
 
 @dataclass(frozen=True)
@@ -516,7 +520,7 @@ def agenda_build(*, scope: Scope, week_start: date, now: datetime | None = None)
         "actions": _overdue_actions(scope, today),
         "cycles": _cycles(scope, week_start),
         "control_points": _control_points(scope),
-        "campaigns": campaign_panels(value_stream=value_stream, week_start=week_start),
+        "campaigns": campaign_panels(scope=scope, week_start=week_start),
     }
 
 
