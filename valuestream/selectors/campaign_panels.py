@@ -18,7 +18,7 @@ from valuestream.models import CallLog, Campaign, Enrollment, Program, Step, Ste
 from valuestream.selectors.economics import economics, roi_percent
 from valuestream.selectors.reports import FUNNEL_STAGES, SENT
 
-BAR_PITCH = 12
+BAR_PITCH = 14
 EMAIL_KINDS = (Step.Kind.EMAIL, Step.Kind.AUTO_RESPONDER)
 # A prospect of the campaign won for the campaign's program (as the campaign report counts).
 WON = Q(prospect__revenue__program_id=F("campaign__program_id"))
@@ -113,7 +113,7 @@ def campaign_panels(
                         "count": n,
                         "width": round(n * 100 / top, 1),
                         "y": index * BAR_PITCH,
-                        "text_y": index * BAR_PITCH + BAR_PITCH - 2,
+                        "text_y": index * BAR_PITCH + BAR_PITCH - 3,
                     }
                     for index, (stage, n) in enumerate(stages.items())
                 ],
