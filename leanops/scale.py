@@ -49,8 +49,10 @@ from standardwork import calendar
 from standardwork.demo import (
     COUNTERMEASURE_REQUESTS,
     COUNTERMEASURES,
+    LATE_COUNTERMEASURE_SHARE,
     MISS_NOTES,
     MISS_REASON_WEIGHTS,
+    RECENT_DAYS,
     TYPED_REASONS,
 )
 from standardwork.demo_rhythm import ACTIONS, IMPEDIMENTS, STANDUP_NOTES
@@ -667,6 +669,8 @@ def _verifiers() -> dict[int, int]:
 class _ChecklistHistory:
     def __init__(self, writer: _Writer, *, now: datetime, days: int, org: _Org, rng) -> None:
         self.writer, self.now, self.days, self.org, self.rng = writer, now, days, org, rng
+        # Its own draws, so the days' ticks and misses stay those of the main sequence.
+        self.late_rng = random.Random(RANDOM_SEED + 1)
         self.times = _Times()
         self.reasons = {reason.label: reason.pk for reason in MissReason.objects.all()}
         self.reason_labels = list(MISS_REASON_WEIGHTS)
@@ -839,6 +843,22 @@ class _ChecklistHistory:
                 for check in checks:
                     verification[check[0]] = ("confirmed", "", verifier_id, "")
                     self.events.add((check[0], verifier_id, "confirm", "", verified_at))
+            # A red stays on the verification board until its countermeasure is recorded;
+            # as in the demo, the layer above asked about most older misses and heard back.
+            if day < self.now.date() - timedelta(days=RECENT_DAYS):
+                for check in not_done:
+                    if verification[check[0]][0] not in ("none", "confirmed"):
+                        continue
+                    if self.late_rng.random() >= LATE_COUNTERMEASURE_SHARE:
+                        continue
+                    comment = COUNTERMEASURE_REQUESTS[1 if check[2] == "open" else 0]
+                    answer = self.late_rng.choice(COUNTERMEASURES)
+                    asked = at(day + timedelta(days=1), zone, 9, 30)
+                    self.events.add((check[0], verifier_id, "request", comment, asked))
+                    self.events.add(
+                        (check[0], user_id, "record", answer, asked + timedelta(hours=2))
+                    )
+                    verification[check[0]] = ("recorded", comment, verifier_id, answer)
         self.checklists.add(
             (
                 checklist_id,
