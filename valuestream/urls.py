@@ -87,5 +87,6 @@ urlpatterns: list = [
     path("reviews/<int:review_id>/actions/", reviews.review_action_add, name="review_action_add"),
     path("calendar/", calendar_feed.calendar_feed_settings, name="calendar_feed_settings"),
     path("calendar/reset/", calendar_feed.calendar_feed_reset, name="calendar_feed_reset"),
-    path("calendar/<str:token>.ics", calendar_feed.calendar_feed, name="calendar_feed"),
+    # A token is URL-safe base64 (secrets.token_urlsafe): a slug, nothing else reaches the view.
+    path("calendar/<slug:token>.ics", calendar_feed.calendar_feed, name="calendar_feed"),
 ]

@@ -3,6 +3,7 @@ recurrence at the team's local time) and the weekly reviews they attend (each
 week's, from a few weeks back to a few weeks ahead, with the same UID as the
 review's invitation)."""
 
+import re
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -14,13 +15,15 @@ from valuestream.models import REVIEW_DURATION, CalendarFeed, WeeklyReview
 from valuestream.selectors.dashboard import value_stream_zone
 
 STANDUP_DURATION = timedelta(minutes=15)
+# What secrets.token_urlsafe makes; anything else (a NUL byte...) never reaches the database.
+TOKEN_CHARACTERS = re.compile(r"[A-Za-z0-9_-]+")
 REVIEW_WEEKS_BACK = 4
 REVIEW_WEEKS_AHEAD = 8
 
 
 def feed_owner(*, token: str) -> User | None:
     """The active person whose feed `token` opens, or None (a reset token opens nothing)."""
-    if not token or len(token) > 100:
+    if not token or len(token) > 100 or not TOKEN_CHARACTERS.fullmatch(token):
         return None
     feed = CalendarFeed.objects.filter(token=token, owner__is_active=True).select_related("owner")
     found = feed.first()

@@ -124,3 +124,10 @@ def test_the_csv_lists_adherence_per_person_and_day_for_the_weeks_shown(org, cli
     assert response["Content-Disposition"] == (
         f'attachment; filename="adherence-{org.pumps.pk}-2026-W48.csv"'
     )
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "../x", "ä" * 10])
+def test_a_token_that_is_no_token_never_reaches_the_database(db, token):
+    from valuestream.selectors.calendar_feed import feed_owner
+
+    assert feed_owner(token=token) is None
