@@ -76,6 +76,7 @@ urlpatterns: list = [
         name="value_stream_dashboard",
     ),
     path("<int:value_stream_id>/adherence.csv", dashboard.adherence_csv, name="adherence_csv"),
+    path("<int:value_stream_id>/funnel.csv", dashboard.funnel_csv, name="funnel_csv"),
     path("<int:value_stream_id>/reviews/", reviews.review_list, name="review_list"),
     path("reviews/<int:review_id>/", reviews.review_detail, name="review_detail"),
     path(

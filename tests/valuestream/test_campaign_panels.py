@@ -131,3 +131,36 @@ def test_the_vsms_dashboard_shows_the_campaign_panels(org, campaign, script, cli
     assert "Campaigns are not set up yet." not in html
     assert campaign.name in html
     assert "Calls this week: 2" in html
+
+
+QUOTED = '"\'=HYPERLINK(""http://evil.example"")"'
+
+
+def test_the_funnel_csv_has_a_row_per_campaign_and_quotes_formulas(org, script, client):
+    campaign = campaign_services.campaign_create(
+        actor=org["leader"], team=org["team"], value_stream=org["pumps"],
+        name="=HYPERLINK(\"http://evil.example\")", event_kind="webinar",
+        event_name="Webinar", event_date=date(2026, 11, 12),
+    )  # fmt: skip
+    _run(org, campaign, script, count=2)
+    client.force_login(org["vsm"])
+
+    response = client.get(
+        reverse("valuestream:funnel_csv", args=[org["pumps"].pk]), {"week": "2026-11-23"}
+    )
+
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    assert lines == [
+        "campaign,team,status,program,enrolled,emailed,called,connected,meetings,won,"
+        "spent,revenue,roi_percent",
+        # The campaign's own program has its name: quoted too.
+        f"{QUOTED},North,Running,{QUOTED},2,2,2,2,2,1,300.00,1200.00,300.0",
+    ]
+
+
+def test_another_value_streams_vsm_cannot_download_its_funnel(org, campaign, client):
+    client.force_login(org["other_vsm"])
+
+    response = client.get(reverse("valuestream:funnel_csv", args=[org["pumps"].pk]))
+
+    assert response.status_code == 404

@@ -40,6 +40,7 @@ from valuestream import policy
 from valuestream.charts import TrendChart, trend_chart
 from valuestream.models import WeeklyReview
 from valuestream.selectors import campaign_panels as campaign_panel_selectors
+from valuestream.selectors.reports import FUNNEL_STAGES
 
 AGENDA_VERSION = 1
 # The week shown and the eight before it: two months of trend, read in one go.
@@ -663,3 +664,20 @@ def adherence_csv_rows(*, scope: Scope, week_start: date, now: datetime | None =
                 tally.planned_minutes,
                 tally.actual_minutes,
             ]
+
+
+FUNNEL_CSV_HEADER = [
+    "campaign", "team", "status", "program", *FUNNEL_STAGES, "spent", "revenue", "roi_percent",
+]  # fmt: skip
+
+
+def funnel_csv_rows(*, scope: Scope, week_start: date):
+    """The campaign panel as CSV rows, the header first: one row per campaign."""
+    yield FUNNEL_CSV_HEADER
+    panels = campaign_panels(scope=scope, week_start=week_start) or {"campaigns": []}
+    for row in panels["campaigns"]:
+        yield [
+            row["name"], row["team"], row["status"], row["program"],
+            *(row["stages"][stage] for stage in FUNNEL_STAGES),
+            row["spent"], row["revenue"], row["roi"] if row["roi"] is not None else "",
+        ]  # fmt: skip

@@ -14,11 +14,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from leanops.base.http import parse_week_param
+from valuestream import exports
 from valuestream.selectors import dashboard as selectors
 
 NOT_FOR_YOU = "The weekly dashboard is for value stream managers and team coordinators."
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _week(request, scopes):
@@ -66,32 +65,36 @@ def value_stream_dashboard(request, value_stream_id: int):
     return _render(request, [scope], single=True)
 
 
-class _Echo:
-    def write(self, value):
-        return value
+def _csv_response(rows, filename: str) -> StreamingHttpResponse:
+    writer = csv.writer(exports.Echo())
+    response = StreamingHttpResponse(
+        (writer.writerow([exports.cell(cell) for cell in row]) for row in rows),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
-def csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text: a leading formula character is quoted."""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def _csv_scope_and_week(request, value_stream_id: int):
+    scope = selectors.dashboard_scope(user=request.user, value_stream_id=value_stream_id)
+    if scope is None:
+        raise Http404("No such value stream.")
+    today = selectors.value_stream_today(scope.value_stream)
+    return scope, _week(request, [scope]) or parse_week_param(None, default=today)
 
 
 @require_GET
 @login_required
 def adherence_csv(request, value_stream_id: int):
-    scope = selectors.dashboard_scope(user=request.user, value_stream_id=value_stream_id)
-    if scope is None:
-        raise Http404("No such value stream.")
-    today = selectors.value_stream_today(scope.value_stream)
-    week = _week(request, [scope]) or parse_week_param(None, default=today)
-    writer = csv.writer(_Echo())
+    scope, week = _csv_scope_and_week(request, value_stream_id)
     rows = selectors.adherence_csv_rows(scope=scope, week_start=week)
-    response = StreamingHttpResponse(
-        (writer.writerow([csv_cell(cell) for cell in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="adherence-{scope.value_stream.pk}-{week:%G-W%V}.csv"'
-    )
-    return response
+    return _csv_response(rows, f"adherence-{scope.value_stream.pk}-{week:%G-W%V}.csv")
+
+
+@require_GET
+@login_required
+def funnel_csv(request, value_stream_id: int):
+    """Each campaign's funnel, spend, revenue and ROI, and the week's calls (the panel's)."""
+    scope, week = _csv_scope_and_week(request, value_stream_id)
+    rows = selectors.funnel_csv_rows(scope=scope, week_start=week)
+    return _csv_response(rows, f"funnel-{scope.value_stream.pk}-{week:%G-W%V}.csv")

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from standardwork.models import Check
 from tests.standardwork.factories import CheckFactory
+from valuestream.exports import cell as csv_cell
 from valuestream.models import CalendarFeed
-from valuestream.views.dashboard import csv_cell
 
 pytestmark = pytest.mark.django_db
 
