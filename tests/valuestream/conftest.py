@@ -95,3 +95,11 @@ def prospects(team, count, **kwargs):
 def media_in_tmp(settings, tmp_path):
     """Uploads (CSVs, recordings) go to a folder of the test's own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def on_the_suites_wednesday(fixed_clock):
+    """These tests are dated (calls, sends and feeds in the week of 23 November 2026), so
+    they run at the suite's Wednesday whatever LEANOPS_TEST_NOW says; time zones, clock
+    changes and weekends are tested with explicit instants (test_schedule.py)."""
+    fixed_clock.move_to(at("2026-11-25 10:00"))
