@@ -1,12 +1,28 @@
-"""Admin for the weekly reviews and calendar feeds: for looking things up.
+"""The value stream in the admin: the holiday list, and read-mostly views of the rest.
 
-A review's agenda is what the meeting saw, so it is read-only here; its notes
-and actions are recorded on the review page, where the rules are enforced.
+Campaigns, steps, calls and money are written through the pages (their
+services hold the rules); the admin is for looking and for the holiday list.
+A weekly review's agenda is what the meeting saw, so it is read-only here; its
+notes and actions are recorded on the review page, where the rules are enforced.
 """
 
 from django.contrib import admin
 
-from valuestream.models import CalendarFeed, ReviewNote, WeeklyReview
+from valuestream.models import (
+    BudgetAllocation,
+    CalendarFeed,
+    CallLog,
+    Campaign,
+    Enrollment,
+    Holiday,
+    Program,
+    Prospect,
+    RevenueEntry,
+    ReviewNote,
+    SpendEntry,
+    StepExecution,
+    WeeklyReview,
+)
 
 
 class ReviewNoteInline(admin.TabularInline):
@@ -53,3 +69,71 @@ class CalendarFeedAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ReadOnly):
+    list_display = ["name", "event_kind", "event_date", "team", "value_stream", "program"]
+    list_filter = ["event_kind", "team"]
+
+
+@admin.register(Prospect)
+class ProspectAdmin(ReadOnly):
+    list_display = ["email", "first_name", "last_name", "company", "team", "stage", "opted_out_at"]
+    search_fields = ["email", "last_name", "company"]
+    list_filter = ["stage", "team"]
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ReadOnly):
+    list_display = ["prospect", "campaign", "status", "stop_reason", "next_step", "next_due_at"]
+    list_filter = ["status", "stop_reason", "campaign"]
+    list_select_related = ["prospect", "campaign", "next_step"]
+
+
+@admin.register(StepExecution)
+class StepExecutionAdmin(ReadOnly):
+    list_display = ["enrollment", "step", "status", "caller", "due_on", "started_at"]
+    list_filter = ["status"]
+    list_select_related = ["enrollment__prospect", "enrollment__campaign", "step", "caller"]
+
+
+@admin.register(CallLog)
+class CallLogAdmin(ReadOnly):
+    list_display = ["prospect", "campaign", "caller", "disposition", "script_version", "called_at"]
+    list_filter = ["disposition"]
+    list_select_related = ["prospect", "campaign", "caller", "script_version__script"]
+
+
+@admin.register(Program)
+class ProgramAdmin(ReadOnly):
+    list_display = ["name", "kind", "value_stream"]
+
+
+@admin.register(BudgetAllocation)
+class BudgetAllocationAdmin(ReadOnly):
+    list_display = ["program", "period_start", "period_end", "amount", "allocated_by"]
+
+
+@admin.register(SpendEntry)
+class SpendEntryAdmin(ReadOnly):
+    list_display = ["program", "spent_on", "amount", "description"]
+
+
+@admin.register(RevenueEntry)
+class RevenueEntryAdmin(ReadOnly):
+    list_display = ["program", "prospect", "won_on", "amount"]

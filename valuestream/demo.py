@@ -24,7 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from roles.models import Membership, Team
-from standardwork.models import ControlPoint
+from standardwork.models import Action, ControlPoint
+from standardwork.services import followup
 from valuestream import schedule
 from valuestream.models import CallLog, Campaign, Enrollment, Program, StepExecution
 from valuestream.services import calls as call_services
@@ -156,13 +157,14 @@ class _Builder:
             campaign_services.step_add(
                 actor=self.leader, campaign=webinar, kind=kind, delay_business_days=delay, **extra
             )
-        prospects = self._import(expo, 160, expo_day, "x")
+        prospects = self._import(expo, 100, expo_day, "x")
         prospects += self._import(webinar, 70, webinar_day, "w")
         self._money(calling, expo, webinar, expo_day, webinar_day)
-        late, *stats = self._run(expo_day, script, webinar)
+        late, *stats = self._run(expo_day, script, expo, webinar)
+        self._direct_mail_posted()
         self._training(script)
         self._feeds()
-        return DemoCampaigns(2, prospects + late, *stats)
+        return DemoCampaigns(2, prospects + late, *stats)  # late: scans and registrants
 
     def _campaign(self, name, kind, event_name, day, program) -> Campaign:
         return campaign_services.campaign_create(
@@ -183,7 +185,8 @@ class _Builder:
     def _money(self, calling, expo, webinar, expo_day, webinar_day) -> None:
         quarter = date(self.today.year, (self.today.month - 1) // 3 * 3 + 1, 1)
         end = (quarter + timedelta(days=95)).replace(day=1) - timedelta(days=1)
-        for program, amount in [(calling, 18000), (expo.program, 15000), (webinar.program, 2500)]:
+        # The trade show draws on the calling program; the webinar has its own.
+        for program, amount in [(calling, 33000), (webinar.program, 2500)]:
             economics.budget_allocate(
                 actor=self.vsm, program=program, period_start=quarter, period_end=end,
                 amount=Decimal(amount),
@@ -202,24 +205,39 @@ class _Builder:
                                amount=Decimal("4200"), description="Callers' time, four weeks",
                                recorded_by=self.vsm)  # fmt: skip
 
-    def _run(self, start: date, script, webinar) -> tuple[int, int, int, int]:
+    def _direct_mail_posted(self) -> None:
+        """Marketing Communication posted each catalogue the next working day; those
+        due in the last two days are still on the department lead's page."""
+        recent = self.today - timedelta(days=2)
+        posts = Action.objects.filter(
+            source=Action.Source.OTHER, title__startswith="Post ", done_at__isnull=True,
+            due_date__lt=recent, team__kind=Team.Kind.MARKETING_COMMUNICATION,
+        ).select_related("owner")  # fmt: skip
+        for action in posts:
+            posted = datetime.combine(action.due_date + timedelta(days=1), time(15, 0), tzinfo=UTC)
+            followup.action_complete(actor=action.owner, action_id=action.pk, now=posted)
+
+    def _run(self, start: date, script, expo, webinar) -> tuple[int, int, int, int]:
         """The engine's ticks and the team's calls, day by day up to the last business day.
 
-        Late webinar registrants come in the day before it, so that day's calls (and
-        any "call back later") wait in the queue, the sequences still running."""
+        The trade show's script gets version 2 a week in, and the stand's badge scans typed
+        in late come after it, so outcomes count per version. Late webinar registrants
+        come in the day before the last, so that day's calls (and any "call back later")
+        wait in the queue, the sequences still running."""
         yesterday = self.today - timedelta(days=1)
         days = _business_days(start + timedelta(days=1), yesterday)
         revised = False
         emails = late = 0
         for day in days:
             if day == days[-2]:
-                late = self._import(webinar, 20, day, "late", days_after=0)
-            if not revised and day >= start + timedelta(days=14):
+                late += self._import(webinar, 20, day, "late", days_after=0)
+            if not revised and day >= start + timedelta(days=7):
                 campaign_services.script_revise(
                     actor=self.leader, script=script, body=SCRIPT_V2,
                     note="Open with the cost question; name a reference customer.",
                 )  # fmt: skip
                 revised = True
+                late += self._import(expo, 60, day, "scan", days_after=0)
             for hour in (8, 9, 14):  # the windows open in London, Berlin, New York
                 moment = datetime.combine(day, time(hour, 5), tzinfo=UTC)
                 emails += engine.campaign_steps_run_due(

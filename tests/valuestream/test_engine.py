@@ -189,7 +189,7 @@ def test_a_crash_between_sending_and_recording_does_not_send_twice(org, campaign
     def crash(**kwargs):
         raise RuntimeError("worker lost after the send")
 
-    monkeypatch.setattr(engine, "execution_record_sent", crash)
+    monkeypatch.setattr(engine, "executions_record_sent", crash)
     with pytest.raises(RuntimeError):
         engine.campaign_steps_run_due(now=now)
     monkeypatch.undo()

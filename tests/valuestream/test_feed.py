@@ -87,7 +87,7 @@ def test_a_call_logged_late_corrects_its_day(org, campaign, fed):
 def test_a_value_entered_by_hand_is_kept(org, fed):
     cycle_services.measurement_record(
         actor=org["leader"], control_point_id=fed["calls"].pk, value=Decimal(9),
-        measured_on=date(2026, 11, 23), confirm_date=True,
+        measured_on=date(2026, 11, 23), confirm_date=True, now=at("2026-11-25 09:00"),
     )  # fmt: skip
 
     feed.control_points_feed(now=at("2026-11-25 10:00") + timedelta(minutes=1))

@@ -110,3 +110,11 @@ def test_fifty_thousand_rows_import_through_the_task_with_progress(org, start, m
     assert (upload.status, upload.created_count, upload.percent) == ("done", 50_000, 100)
     assert Prospect.objects.count() == 50_000
     assert seen == list(range(5000, 50_001, 5000))
+
+
+def test_the_bad_rows_report_escapes_formulas(org, start):
+    upload = start("Email,Company\n=cmd|' /C calc'!A0,@SUM(1)\n")
+
+    upload.refresh_from_db()
+    row = upload.bad_rows.strip().splitlines()[1]
+    assert row.startswith("2,") and ",'=cmd|' /C calc'!A0,'@SUM(1)" in row

@@ -344,21 +344,46 @@ def enrollment_advance(
     *, enrollment: Enrollment, after: Step, at: datetime, holidays: Collection[date]
 ) -> None:
     """Schedule the step after `after`, or finish the sequence. Call holding the row lock."""
-    following = (
-        Step.objects.filter(campaign_id=enrollment.campaign_id, position__gt=after.position)
-        .order_by("position")
-        .first()
-    )
-    if following is None:
-        enrollment.next_step = None
-        enrollment.next_due_at = None
-        enrollment.status = Enrollment.Status.FINISHED
-        enrollment.stop_reason = Enrollment.StopReason.COMPLETED
-        enrollment.ended_at = at
-    else:
-        enrollment.next_step = following
-        enrollment.next_due_at = step_due_at(
-            campaign=enrollment.campaign, step=following, prospect=enrollment.prospect,
-            previous=at, holidays=holidays,
+    enrollments_advance(pairs=[(enrollment, after)], at=at, holidays=holidays)
+
+
+def enrollments_advance(
+    *, pairs: list[tuple[Enrollment, Step]], at: datetime, holidays: Collection[date]
+) -> None:
+    """For each (enrolment, step it just did): schedule the next step, or finish the
+    sequence; one query for the steps and one write. Call holding the rows' locks."""
+    if not pairs:
+        return
+    steps: dict[int, list[Step]] = {}
+    for step in Step.objects.filter(
+        campaign_id__in={enrollment.campaign_id for enrollment, _ in pairs}
+    ).order_by("position"):
+        steps.setdefault(step.campaign_id, []).append(step)
+    for enrollment, after in pairs:
+        following = next(
+            (s for s in steps.get(enrollment.campaign_id, []) if s.position > after.position),
+            None,
+        )
+        if following is None:
+            enrollment.next_step = None
+            enrollment.next_due_at = None
+            enrollment.status = Enrollment.Status.FINISHED
+            enrollment.stop_reason = Enrollment.StopReason.COMPLETED
+            enrollment.ended_at = at
+        else:
+            enrollment.next_step = following
+            enrollment.next_due_at = step_due_at(
+                campaign=enrollment.campaign, step=following, prospect=enrollment.prospect,
+                previous=at, holidays=holidays,
+            )  # fmt: skip
+    # One UPDATE per distinct outcome (most of a batch shares its next step and due time).
+    groups: dict[tuple, list[int]] = {}
+    for enrollment, _ in pairs:
+        key = (enrollment.next_step_id, enrollment.next_due_at, enrollment.status,
+               enrollment.stop_reason, enrollment.ended_at)  # fmt: skip
+        groups.setdefault(key, []).append(enrollment.pk)
+    for (next_step_id, next_due_at, status, stop_reason, ended_at), ids in groups.items():
+        Enrollment.objects.filter(pk__in=ids).update(
+            next_step_id=next_step_id, next_due_at=next_due_at, status=status,
+            stop_reason=stop_reason, ended_at=ended_at,
         )  # fmt: skip
-    enrollment.save(update_fields=["next_step", "next_due_at", "status", "stop_reason", "ended_at"])

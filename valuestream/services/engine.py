@@ -13,10 +13,12 @@ queue (held while the caller is on leave); direct mail becomes an action for
 Marketing Communication with its cost recorded.
 """
 
+import functools
 import logging
 import smtplib
+import time
 import zoneinfo
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -58,10 +60,12 @@ def campaign_steps_run_due(
     batch_size: int = BATCH_SIZE,
     campaign_id: int | None = None,
     email_backend: str | None = None,
+    on_batch: Callable[[int, float], None] | None = None,
 ) -> TickResult:
     """Run every step due at `now` (default: now), batch by batch, each exactly once.
 
     Emails go through Django's mail backend (`email_backend`, default the setting's).
+    `on_batch(taken, seconds)` hears of each batch (the benchmark times them).
     """
     now = now or timezone.now()
     holidays = campaign_services.holiday_dates()
@@ -70,13 +74,17 @@ def campaign_steps_run_due(
     connection = get_connection(email_backend)
     try:
         while True:
+            started = time.perf_counter()
             taken, claimed = _claim_batch(
                 now=now, holidays=holidays, batch_size=batch_size, campaign_id=campaign_id,
                 result=result,
             )  # fmt: skip
-            for execution_id in claimed:
-                if _send_claimed(execution_id, now=now, holidays=holidays, connection=connection):
-                    result.executed += 1
+            if claimed:
+                result.executed += _send_batch(
+                    claimed, now=now, holidays=holidays, connection=connection
+                )
+            if on_batch is not None and taken:
+                on_batch(taken, time.perf_counter() - started)
             # Every enrolment taken left the queue or is due later; a next step due at
             # once (no delay) is taken by the next batch. Stop when none is due.
             if taken == 0:
@@ -101,7 +109,6 @@ def _due(now: datetime, campaign_id: int | None):
 def _claim_batch(
     *, now, holidays, batch_size: int, campaign_id: int | None, result: TickResult
 ) -> tuple[int, list[int]]:
-    claimed: list[int] = []
     with transaction.atomic():
         batch = list(
             _due(now, campaign_id)
@@ -110,23 +117,53 @@ def _claim_batch(
             .order_by("next_due_at", "pk")[:batch_size]
         )
         if not batch:
-            return 0, claimed
+            return 0, []
         leave = _callers_on_leave(batch, now)
         senders: dict[int, SenderDay] = {}
         # Sender rows are locked in one order by every worker: no deadlock.
+        claims: list[Enrollment] = []
         for enrollment in sorted(batch, key=lambda e: (e.campaign.sender_id, e.pk)):
             outcome = _take(enrollment, now=now, holidays=holidays, leave=leave, senders=senders)
-            if isinstance(outcome, int):
-                claimed.append(outcome)
+            if outcome == "claim":
+                claims.append(enrollment)
             elif outcome == "executed":
                 result.executed += 1
             elif outcome == "stopped":
                 result.stopped += 1
             else:
                 result.rescheduled += 1
+        claimed = _claims_write(claims, now=now, holidays=holidays)
         for sender_day in senders.values():
             sender_day.save(update_fields=["sent"])
     return len(batch), claimed
+
+
+def _claims_write(claims: list[Enrollment], *, now, holidays) -> list[int]:
+    """Claim the batch's emails: one StepExecution each (unique per enrolment and step),
+    and the enrolments off the queue, in three queries. A claim that exists already
+    (the step ran before) is never sent again: that enrolment goes on to its next step."""
+    if not claims:
+        return []
+    StepExecution.objects.bulk_create(
+        [
+            StepExecution(enrollment=enrollment, step=enrollment.next_step,
+                          status=StepExecution.Status.CLAIMED, started_at=now)
+            for enrollment in claims
+        ],
+        ignore_conflicts=True,
+    )  # fmt: skip
+    mine = dict(
+        StepExecution.objects.filter(
+            enrollment_id__in=[enrollment.pk for enrollment in claims],
+            status=StepExecution.Status.CLAIMED,
+            started_at=now,
+        ).values_list("enrollment_id", "pk")
+    )
+    Enrollment.objects.filter(pk__in=list(mine)).update(next_due_at=None)
+    for enrollment in claims:
+        if enrollment.pk not in mine:
+            _already_run(enrollment, enrollment.next_step, now, holidays)
+    return sorted(mine.values())
 
 
 def _reschedule(enrollment: Enrollment, when: datetime) -> str:
@@ -135,8 +172,8 @@ def _reschedule(enrollment: Enrollment, when: datetime) -> str:
     return "rescheduled"
 
 
-def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str:
-    """One due enrolment, its row locked: the id of a claimed email, or what happened."""
+def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> str:
+    """One due enrolment, its row locked: what happens to it ("claim": an email to send)."""
     step, prospect, campaign = enrollment.next_step, enrollment.prospect, enrollment.campaign
     if step is None:
         enrollment.next_due_at = None
@@ -170,13 +207,8 @@ def _take(enrollment: Enrollment, *, now, holidays, leave, senders) -> int | str
                 enrollment, schedule.window_opening(tomorrow, campaign.send_window_start,
                                                     prospect.time_zone)
             )  # fmt: skip
-        execution = _execution_create(enrollment, step, StepExecution.Status.CLAIMED, now)
-        if execution is None:
-            return _already_run(enrollment, step, now, holidays)
         sender_day.sent += 1
-        enrollment.next_due_at = None
-        enrollment.save(update_fields=["next_due_at"])
-        return execution.pk
+        return "claim"  # written for the whole batch at once (_claims_write)
     if step.kind == Step.Kind.CALL:
         team = campaign.team
         today = now.astimezone(team.zone).date()
@@ -295,9 +327,14 @@ def _direct_mail_hand_over(execution, enrollment, step, now) -> None:
 # --- phase 2: send a claimed email, then record it -------------------------------------
 
 
+@functools.cache
+def _unsubscribe_base(site_url: str) -> str:
+    return f"{site_url.rstrip('/')}{reverse('valuestream:unsubscribe')}?t="
+
+
 def unsubscribe_url(prospect) -> str:
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{reverse('valuestream:unsubscribe')}?t={prospects.unsubscribe_token(prospect)}"
+    site_url = getattr(settings, "SITE_URL", "http://127.0.0.1:8000")
+    return _unsubscribe_base(site_url) + prospects.unsubscribe_token(prospect)
 
 
 def email_build(execution: StepExecution) -> EmailMessage:
@@ -324,66 +361,89 @@ def email_build(execution: StepExecution) -> EmailMessage:
     )
 
 
-def _send_claimed(execution_id: int, *, now, holidays, connection) -> bool:
-    execution = (
+def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
+    """Send a batch's claimed emails, then record them in one transaction. Each is sent
+    only if its prospect is still in the sequence and reachable when the batch is read
+    back after the claim (an opt-out or a reply in between stops it)."""
+    executions = list(
         StepExecution.objects.select_related(
             "step", "enrollment__prospect", "enrollment__campaign__sender"
         )
-        .filter(pk=execution_id, status=StepExecution.Status.CLAIMED)
-        .first()
+        .filter(pk__in=execution_ids, status=StepExecution.Status.CLAIMED)
+        .order_by("pk")
     )
-    if execution is None:
-        return False
-    enrollment = execution.enrollment
-    if enrollment.status != Enrollment.Status.ACTIVE or not enrollment.prospect.reachable_by_email:
-        StepExecution.objects.filter(pk=execution.pk).update(
+    sent, left = [], []
+    for execution in executions:
+        enrollment = execution.enrollment
+        if enrollment.status != Enrollment.Status.ACTIVE or not (
+            enrollment.prospect.reachable_by_email
+        ):
+            left.append(execution.pk)
+            continue
+        try:
+            connection.send_messages([email_build(execution)])
+        except smtplib.SMTPRecipientsRefused:
+            StepExecution.objects.filter(pk=execution.pk).update(
+                status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
+            )
+            prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
+            continue
+        except (smtplib.SMTPException, OSError) as error:
+            # Not sent: give the claim back and try again in a few minutes.
+            log.warning("Campaign email %s not sent: %s", execution.pk, error)
+            with transaction.atomic():
+                StepExecution.objects.filter(pk=execution.pk).delete()
+                Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
+                    next_due_at=now + RETRY_AFTER
+                )
+            continue
+        sent.append(execution.pk)
+    if left:
+        StepExecution.objects.filter(pk__in=left, status=StepExecution.Status.CLAIMED).update(
             status=StepExecution.Status.SKIPPED, finished_at=now, detail="Left the sequence."
         )
-        return False
-    message = email_build(execution)
-    try:
-        connection.send_messages([message])
-    except smtplib.SMTPRecipientsRefused:
-        StepExecution.objects.filter(pk=execution.pk).update(
-            status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
-        )
-        prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
-        return False
-    except (smtplib.SMTPException, OSError) as error:
-        # Not sent: give the claim back and try again in a few minutes.
-        log.warning("Campaign email %s not sent: %s", execution.pk, error)
-        with transaction.atomic():
-            StepExecution.objects.filter(pk=execution.pk).delete()
-            Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
-                next_due_at=now + RETRY_AFTER
-            )
-        return False
-    execution_record_sent(execution_id=execution.pk, now=now, holidays=holidays)
-    return True
+    if sent:
+        executions_record_sent(execution_ids=sent, now=now, holidays=holidays)
+    return len(sent)
 
 
 @transaction.atomic
-def execution_record_sent(
+def executions_record_sent(
     *,
-    execution_id: int,
+    execution_ids: list[int],
     now: datetime,
     holidays: Collection[date],
     status: str = StepExecution.Status.SENT,
 ) -> None:
-    """The email left: record it and schedule the next step (holding the enrolment's lock)."""
-    execution = StepExecution.objects.select_related("step").get(pk=execution_id)
-    enrollment = (
+    """The emails left: record them and schedule each enrolment's next step, holding
+    the enrolments' row locks."""
+    claimed = {
+        execution.enrollment_id: execution
+        for execution in StepExecution.objects.select_related("step").filter(
+            pk__in=execution_ids, status=StepExecution.Status.CLAIMED
+        )
+    }
+    if not claimed:
+        return
+    enrollments = list(
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("prospect", "campaign")
-        .get(pk=execution.enrollment_id)
+        .filter(pk__in=list(claimed))
+        .order_by("pk")
     )
-    updated = StepExecution.objects.filter(
-        pk=execution.pk, status=StepExecution.Status.CLAIMED
+    StepExecution.objects.filter(
+        pk__in=[execution.pk for execution in claimed.values()],
+        status=StepExecution.Status.CLAIMED,
     ).update(status=status, finished_at=now)
-    if updated and enrollment.status == Enrollment.Status.ACTIVE:
-        campaign_services.enrollment_advance(
-            enrollment=enrollment, after=execution.step, at=now, holidays=holidays
-        )
+    campaign_services.enrollments_advance(
+        pairs=[
+            (enrollment, claimed[enrollment.pk].step)
+            for enrollment in enrollments
+            if enrollment.status == Enrollment.Status.ACTIVE
+        ],
+        at=now,
+        holidays=holidays,
+    )
 
 
 def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
@@ -392,8 +452,8 @@ def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
     stale = StepExecution.objects.filter(
         status=StepExecution.Status.CLAIMED, started_at__lt=now - STALE_CLAIM
     ).values_list("pk", flat=True)
-    for execution_id in list(stale[:BATCH_SIZE]):
-        execution_record_sent(
-            execution_id=execution_id, now=now, holidays=holidays,
-            status=StepExecution.Status.UNCONFIRMED,
-        )  # fmt: skip
+    ids = list(stale[:BATCH_SIZE])
+    if ids:
+        executions_record_sent(
+            execution_ids=ids, now=now, holidays=holidays, status=StepExecution.Status.UNCONFIRMED
+        )

@@ -106,12 +106,14 @@ def _feed_one(feed: ControlPointFeed, now: datetime) -> int:
         if day.isoweekday() in team.working_days:
             value = metric_value(feed.metric, figures.get(day))
             if value is not None:
-                written += _write(feed, actor, day, value, written_before.get(day), by_hand)
+                written += _write(
+                    feed, actor, day, value, written_before.get(day), by_hand, now=now
+                )
         day += timedelta(days=1)
     return written
 
 
-def _write(feed, actor, day, value, before: FeedValue | None, by_hand: set[date]) -> int:
+def _write(feed, actor, day, value, before: FeedValue | None, by_hand: set[date], *, now) -> int:
     if before is not None:
         if before.value == value:
             return 0
@@ -130,6 +132,7 @@ def _write(feed, actor, day, value, before: FeedValue | None, by_hand: set[date]
             value=value,
             measured_on=day,
             confirm_date=True,
+            now=now,
         )
         FeedValue.objects.create(feed=feed, day=day, value=value, measurement_id=measurement.pk)
     return 1

@@ -22,7 +22,7 @@ from django.utils import timezone
 from leanops.base.queue import enqueue_on_commit
 from roles import policy as organisation
 from roles.models import Team, User
-from valuestream import policy
+from valuestream import exports, policy
 from valuestream.models import Campaign, Enrollment, Prospect, ProspectImport
 from valuestream.services import campaigns as campaign_services
 
@@ -175,12 +175,11 @@ def import_parse(text: str, *, progress=None) -> Parsed:
 
 
 def bad_rows_csv(header: list[str], bad: list[tuple[int, dict[str, str], str]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["row", "problem", *header])
-    for number, values, problem in bad:
-        writer.writerow([number, problem, *(values.get(name, "") for name in header)])
-    return out.getvalue()
+    """The refused rows as they came, with the row number and why; escaped like every
+    export (a cell starting with =, +, - or @ is not a formula)."""
+    rows = ([number, problem, *(values.get(name, "") for name in header)]
+            for number, values, problem in bad)  # fmt: skip
+    return "".join(exports.csv_lines(["row", "problem", *header], rows))
 
 
 def _address(values: dict[str, str]) -> str:

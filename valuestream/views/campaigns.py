@@ -14,7 +14,6 @@ from roles.models import ValueStream
 from valuestream import policy
 from valuestream.forms.campaigns import (
     CampaignForm,
-    ImportForm,
     ScriptForm,
     ScriptRevisionForm,
     StepForm,
@@ -81,15 +80,15 @@ def _detail(request, campaign, *, step_form=None, script_form=None, status=200):
         {
             "campaign": campaign,
             "steps": selectors.campaign_steps(campaign),
-            "scripts": scripts,
+            "scripts": [
+                (script, ScriptRevisionForm(prefix=f"revise{script.pk}")) for script in scripts
+            ],
             "imports": selectors.campaign_imports(campaign),
             "enrollments": selectors.recent_enrollments(campaign),
             "can_manage": can_manage,
             "can_work": policy.can_work_campaign(request.user, campaign.team),
-            "step_form": step_form or StepForm(scripts=script_queryset),
-            "script_form": script_form or ScriptForm(),
-            "revision_form": ScriptRevisionForm(),
-            "import_form": ImportForm(),
+            "step_form": step_form or StepForm(scripts=script_queryset, prefix="step"),
+            "script_form": script_form or ScriptForm(prefix="script"),
         },
         status=status,
     )
@@ -108,7 +107,9 @@ def step_add(request, campaign_id: int):
     organisation.require(
         policy.can_manage_campaigns(request.user, campaign.team), policy.NOT_CAMPAIGN_MANAGER
     )
-    form = StepForm(request.POST, scripts=CallScript.objects.filter(team_id=campaign.team_id))
+    form = StepForm(
+        request.POST, scripts=CallScript.objects.filter(team_id=campaign.team_id), prefix="step"
+    )
     if form.is_valid():
         data = form.cleaned_data
         step = form_apply_service(
@@ -154,7 +155,7 @@ def script_add(request, campaign_id: int):
     organisation.require(
         policy.can_manage_campaigns(request.user, campaign.team), policy.NOT_CAMPAIGN_MANAGER
     )
-    form = ScriptForm(request.POST)
+    form = ScriptForm(request.POST, prefix="script")
     if form.is_valid():
         script = form_apply_service(
             form,
@@ -181,7 +182,7 @@ def script_revise(request, script_id: int):
     organisation.require(
         policy.can_manage_campaigns(request.user, script.team), policy.NOT_CAMPAIGN_MANAGER
     )
-    form = ScriptRevisionForm(request.POST)
+    form = ScriptRevisionForm(request.POST, prefix=f"revise{script.pk}")
     if form.is_valid():
         version = form_apply_service(
             form,

@@ -89,7 +89,8 @@ def campaign_funnel_csv(request, campaign_id: int):
     stages = funnel.stages
     rows = [
         ["campaign", campaign.name, stages["enrolled"], stages["emailed"], stages["called"],
-         stages["connected"], stages["meetings"], stages["won"], funnel.cost, funnel.revenue,
+         stages["connected"], stages["meetings"], stages["won"], f"{funnel.cost:.2f}",
+         f"{funnel.revenue:.2f}",
          funnel.roi if funnel.roi is not None else ""],
         *[
             ["step", f"{row.step.position}. {row.step.get_kind_display()}"
