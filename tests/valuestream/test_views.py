@@ -214,3 +214,24 @@ def test_a_call_is_logged_with_one_tap_from_the_queue(client, org, campaign, scr
 )  # fmt: skip
 def test_the_admin_lists_the_value_streams_records(admin_client, org, campaign, model):
     assert admin_client.get(reverse(f"admin:valuestream_{model}_changelist")).status_code == 200
+
+
+def test_a_stopped_enrolment_shows_no_next_step(org, campaign, script, client):
+    add_call(campaign, org["leader"], script)
+    add_email(campaign, org["leader"], delay=2)
+    (prospect,) = prospects(org["team"], 1)
+    enroll(campaign, [prospect], at("2026-11-25 09:00"))
+    engine.campaign_steps_run_due(now=at("2026-11-25 10:00"))
+    call = StepExecution.objects.get()
+    client.force_login(org["leader"])
+    page = reverse("valuestream:campaign_detail", args=[campaign.pk])
+    assert "in the call queue" in client.get(page).content.decode()
+
+    call_services.call_log(
+        actor=org["member"], execution_id=call.pk, disposition="not_interested",
+        now=at("2026-11-25 11:00"),
+    )  # fmt: skip
+
+    html = client.get(page).content.decode()
+    assert "Stopped: Not interested" in html
+    assert "in the call queue" not in html
