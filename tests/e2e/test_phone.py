@@ -1,5 +1,5 @@
-"""The daily pages on a phone (issue: first real use): no page a Team Leader,
-Team Coordinator or VSM uses every day scrolls sideways at 390 or 360 px, and
+"""The daily pages on a phone (issue: first real use): no page a Team Leader, a
+member, a Team Coordinator or a VSM uses every day scrolls sideways at 390 or 360 px, and
 the Team Leader's first checklist item is on the first screen."""
 
 import pytest
@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 from leanops.management.commands.seed_demo import DEMO_PASSWORD
 from roles.models import Team, User, ValueStream
 from standardwork.models import Impediment, Standup
-from valuestream.models import WeeklyReview
+from valuestream.models import Campaign, WeeklyReview
 
 pytestmark = pytest.mark.e2e
 
@@ -32,11 +32,18 @@ def _daily_pages() -> dict[str, list[str]]:
     standup = Standup.objects.filter(team=team).order_by("-date").first()
     impediment = Impediment.objects.filter(team=team).order_by("-pk").first()
     pumps = ValueStream.objects.get(vsm__username="vsm")
+    campaign = Campaign.objects.filter(team=team).order_by("pk").first()
     leader_pages = [
         reverse("standardwork:my_standard_work"),
         reverse("standardwork:person_adherence", args=[leader.pk]),
         reverse("standardwork:improvement"),
+        reverse("valuestream:calls_today"),
+        reverse("valuestream:campaign_list"),
+        reverse("valuestream:campaign_detail", args=[campaign.pk]),
+        reverse("valuestream:campaign_report", args=[campaign.pk]),
     ]
+    # A member's day: their checklist and their calls (long e-mail addresses included).
+    member_pages = [reverse("standardwork:my_standard_work"), reverse("valuestream:calls_today")]
     coordinator_pages = [
         reverse("standardwork:my_standard_work"),
         reverse("standardwork:verify_board"),
@@ -60,13 +67,19 @@ def _daily_pages() -> dict[str, list[str]]:
         reverse("roles:team_list"),
         reverse("standardwork:team_adherence", args=[team.pk]),
         reverse("valuestream:dashboard"),
+        reverse("valuestream:economics"),
         reverse("valuestream:review_list", args=[pumps.pk]),
         reverse(
             "valuestream:review_detail",
             args=[WeeklyReview.objects.filter(value_stream=pumps).latest("week_start").pk],
         ),
     ]
-    return {"leader": leader_pages, "coordinator": coordinator_pages, "vsm": vsm_pages}
+    return {
+        "leader": leader_pages,
+        "member": member_pages,
+        "coordinator": coordinator_pages,
+        "vsm": vsm_pages,
+    }
 
 
 def _overflow(page: Page) -> int:
