@@ -15,6 +15,7 @@ meeting that is over.
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -72,7 +73,8 @@ def review_event(
 
 
 def _invite(review: WeeklyReview, value_stream: ValueStream, attendees: list[User]) -> int:
-    url = reverse("valuestream:review_detail", args=[review.pk])
+    # A calendar app opens the link outside LeanOps: the full address (SITE_URL).
+    url = settings.SITE_URL.rstrip("/") + reverse("valuestream:review_detail", args=[review.pk])
     event = review_event(
         value_stream=value_stream, week_start=review.week_start, attendees=attendees, url=url
     )

@@ -92,8 +92,9 @@ def test_after_downtime_the_next_tick_catches_up_without_inviting_to_a_past_meet
 
 
 def test_the_attendees_get_a_notice_and_an_email_with_a_calendar_invitation(
-    org, django_capture_on_commit_callbacks
+    org, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://leanops.example.com/"
     with django_capture_on_commit_callbacks(execute=True):
         weekly_reviews_prepare_due(now=at("2026-11-27 12:00", "Europe/London"))
 
@@ -138,6 +139,7 @@ def test_the_attendees_get_a_notice_and_an_email_with_a_calendar_invitation(
         "mailto:vsm@example.com",
     ]
     assert str(event["ORGANIZER"]) == "mailto:vsm@example.com"
+    assert str(event["URL"]) == f"https://leanops.example.com/value-stream/reviews/{review.pk}/"
 
 
 def test_the_invitation_carries_summer_time_as_the_local_time(org):
