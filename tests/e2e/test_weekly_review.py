@@ -34,7 +34,10 @@ def test_vsm_reviews_the_week_and_the_leader_finds_the_action(
     log_in(vsm, live_server.url, "vsm")
     expect(vsm.get_by_role("heading", level=1)).to_have_text("Weekly dashboard")
     expect(vsm.get_by_role("heading", name="Standard-work adherence")).to_be_visible()
-    expect(vsm.get_by_text("Campaigns are not set up yet.")).to_be_visible()
+    # The demo's campaigns on the dashboard: their funnels and the value stream's money.
+    expect(vsm.get_by_role("heading", name="Funnel by campaign")).to_be_visible()
+    expect(vsm.get_by_role("link", name="Pump Expo 2026 follow-up")).to_be_visible()
+    expect(vsm.get_by_role("heading", name="Budget and ROI", exact=True)).to_be_visible()
     # On paper: no menu, and each panel ends its (landscape) page.
     vsm.emulate_media(media="print")
     assert vsm.evaluate(
