@@ -46,9 +46,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """The demo organisation, as `make run` seeds it."""
-    from django.core.management import call_command
+@pytest.fixture(scope="session")
+def demo_snapshot():
+    from tests.e2e.demo_snapshot import DemoSnapshot
 
-    call_command("seed_demo", verbosity=0)
+    return DemoSnapshot()
+
+
+@pytest.fixture
+def demo(transactional_db, demo_snapshot):
+    """The demo organisation, as `make run` seeds it (seeded once, restored per test)."""
+    demo_snapshot.load()
