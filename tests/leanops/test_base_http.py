@@ -82,9 +82,7 @@ def test_the_client_is_the_address_the_outermost_trusted_proxy_saw(settings, pro
 
 
 @pytest.mark.parametrize("header", [None, "", CLIENT])
-def test_a_request_that_did_not_pass_every_trusted_proxy_gives_the_socket_address(
-    settings, header
-):
+def test_a_request_that_did_not_pass_every_trusted_proxy_gives_the_socket_address(settings, header):
     settings.TRUSTED_PROXY_COUNT = 2
 
     assert client_ip(forwarded(header)) == PROXY

@@ -22,7 +22,7 @@ POLICY = {
 def directives(header: str) -> dict[str, str]:
     """The policy's directives by name (django-csp does not keep their order)."""
     parts = (part.strip().split(" ", 1) for part in header.split(";"))
-    return {name: sources for name, sources in parts}
+    return dict(parts)
 
 
 @pytest.fixture
@@ -62,9 +62,7 @@ def test_plain_http_is_redirected_to_https(client, production_https):
     assert response.url == "https://testserver/login/"
 
 
-def test_healthz_answers_over_plain_http_for_the_container_health_check(
-    client, production_https
-):
+def test_healthz_answers_over_plain_http_for_the_container_health_check(client, production_https):
     response = client.get(reverse("healthz"))
 
     assert response.status_code in {200, 503}
