@@ -52,3 +52,25 @@ def test_an_injected_style_attribute_is_refused_and_reported(
         "Content Security Policy directive 'style-src 'self''."
     )
     csp_violations.clear()
+
+
+def test_the_admin_runs_under_the_same_policy_without_a_violation(page: Page, live_server):
+    from tests.roles.factories import PASSWORD, UserFactory
+
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("root")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Site administration")).to_be_visible()
+
+    # The pages with the admin's own scripts: the changelist's actions and
+    # filters, the user form's permission selector, the team form's inlines.
+    for path in (
+        "/admin/roles/user/",
+        f"/admin/roles/user/{root.pk}/change/",
+        "/admin/roles/team/add/",
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.status == 200, path
+        page.wait_for_load_state("load")
