@@ -30,3 +30,10 @@ def session_idle_refresh(get_response):
         return response
 
     return middleware
+
+
+def session_refreshed_at_login(sender, request, user, **kwargs):
+    """Start the renewal clock when the session is made (user_logged_in), so the
+    first page after signing in writes nothing either; signing in saves the
+    session anyway."""
+    request.session[SESSION_REFRESHED_AT] = time.time()

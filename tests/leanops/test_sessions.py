@@ -42,6 +42,18 @@ def test_a_session_used_within_the_idle_time_stays_signed_in_past_it(person_clie
         assert response.status_code == 200
 
 
+def test_the_first_page_after_signing_in_writes_no_session(client):
+    person = UserFactory(username="member")
+    client.force_login(person)
+    expiry_at_login = Session.objects.get().expire_date
+
+    response = client.get(reverse("roles:person_detail", args=[person.pk]))
+
+    assert response.status_code == 200
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert Session.objects.get().expire_date == expiry_at_login
+
+
 def test_a_request_within_the_refresh_interval_writes_no_session(person_client, fixed_clock):
     expiry_before = Session.objects.get().expire_date
     fixed_clock.shift(REFRESH - timedelta(seconds=30))
