@@ -186,7 +186,8 @@ CONTENT_SECURITY_POLICY = {
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for
 # one account, or from one address, both are refused for LOGIN_COOLOFF_MINUTES,
-# on the site's login page and the admin's alike.
+# on the site's login page and the admin's alike. Each failure and the lockout
+# are logged as warnings by the "axes" logger.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -274,7 +275,5 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "django.request": {"filters": ["refusal_without_traceback"]},
-        # A lockout is logged as a warning naming the account and the address.
-        "axes": {"level": "INFO"},
     },
 }
