@@ -241,3 +241,50 @@ def test_dockerfile_default_command_is_gunicorn_on_port_8000():
 def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".venv", "var", ".git", ".env"} <= ignored
+
+
+DEPLOY_CHECK_MESSAGE = re.compile(r"\(\w+\.[WE]\d+\)")
+
+
+def test_compose_production_environment_passes_the_deployment_checks():
+    compose_environment = {
+        name: _interpolate(
+            value,
+            {
+                # As the README's production example: a generated key, the site's name.
+                "SECRET_KEY": "x7Qp2vLk9Rt4Zm8Nw3Yb6Hc1Jd5Fg0Ks7Ue2Ia9Ox4Pl6Mq3Wr8Ty1Vn5Bz0",
+                "ALLOWED_HOSTS": "leanops.example.com",
+                "CSRF_TRUSTED_ORIGINS": "https://leanops.example.com",
+            },
+        )
+        for name, value in _environment("web").items()
+    }
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in compose_environment},
+        **compose_environment,
+        "DJANGO_SETTINGS_MODULE": "leanops.settings",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert DEPLOY_CHECK_MESSAGE.findall(output) == []
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_compose_health_check_reaches_healthz_over_plain_http():
+    # The image's HEALTHCHECK probes http://127.0.0.1:8000/healthz from inside the
+    # container; SECURE_SSL_REDIRECT would otherwise answer it with a redirect.
+    (healthcheck,) = _dockerfile("HEALTHCHECK")
+    assert "http://127.0.0.1:8000/healthz" in healthcheck
+    assert "healthcheck" not in SERVICES["web"]
+    assert _environment("web")["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-true}"
