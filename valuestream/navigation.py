@@ -14,6 +14,11 @@ MENU = [
     MenuEntry("Calls today", "valuestream:calls_today", group="work",
               layers={Layer.TL, Layer.MEMBER}),
     MenuEntry("Campaigns", "valuestream:campaign_list", group="work", layers=CAMPAIGN_LAYERS),
+    # The receiving TC acknowledges handoffs here; the sending team follows them.
+    MenuEntry("Handoffs", "valuestream:handoff_list", group="work",
+              layers={Layer.TC, Layer.TL, Layer.MEMBER}),
+    MenuEntry("Holidays", "valuestream:holiday_list", group="organisation",
+              layers={Layer.VSM, Layer.TC}, superuser=True),
     MenuEntry("Script training", "valuestream:training", group="improvement",
               layers={Layer.TC, Layer.TL, Layer.MEMBER, Layer.VSM}),
     # The weekly review and the VSM's dashboard.
@@ -31,4 +36,5 @@ LANDING_PAGES = [
 
 LANDING_LINKS = [
     LandingLink("Weekly dashboard", "valuestream:dashboard", layers={Layer.TC}),
+    LandingLink("Handoffs to acknowledge", "valuestream:handoff_list", layers={Layer.TC}),
 ]
