@@ -4,7 +4,9 @@ from valuestream.models import Holiday
 
 
 class HolidayForm(forms.Form):
+    # ISO only: "03/04/2027" is March in one country and April in another.
     date = forms.DateField(
+        input_formats=["%Y-%m-%d"],
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter the date as YYYY-MM-DD, e.g. 2026-12-25."},
     )

@@ -6,6 +6,8 @@ import hmac
 import json
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms.utils import ErrorDict
 
 SIGNATURE_HEADER = "X-LeanOps-Signature"
 
@@ -43,10 +45,12 @@ class InboundEventForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.body_problem = body_problem
 
-    def clean(self):
+    def full_clean(self):
+        super().full_clean()
         if self.body_problem:
-            raise forms.ValidationError(self.body_problem)
-        return super().clean()
+            # Not an object at all: that is the one thing to say, not each missing field.
+            self._errors = ErrorDict({NON_FIELD_ERRORS: self.error_class([self.body_problem])})
+            self.cleaned_data = {}
 
     @classmethod
     def from_body(cls, body: bytes) -> "InboundEventForm":
