@@ -132,7 +132,8 @@ def test_a_handoff_to_a_team_that_cannot_take_it_is_refused_with_the_reason(org,
         (east, Stage.VALUE, {"stage": ["East does not serve Customer Value "
                                        "(it serves Customer Acquisition, Customer Retention)."]}),
         (org["team"], Stage.VALUE, {"to_team": ["North has Ada Byrne already."]}),
-        (org["other_team"], Stage.VALUE, {"to_team": ["South serves none of North's value streams."]}),
+        (org["other_team"], Stage.VALUE,
+         {"to_team": ["South serves none of North's value streams."]}),
         (org["marcom"], Stage.VALUE, {"to_team": ["Marketing Communication does not take "
                                                   "prospects: choose a sales team."]}),
     ]  # fmt: skip
