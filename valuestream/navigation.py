@@ -17,14 +17,15 @@ MENU = [
     # The receiving TC acknowledges handoffs here; the sending team follows them.
     MenuEntry("Handoffs", "valuestream:handoff_list", group="work",
               layers={Layer.TC, Layer.TL, Layer.MEMBER}),
-    MenuEntry("Holidays", "valuestream:holiday_list", group="organisation",
-              layers={Layer.VSM, Layer.TC}, superuser=True),
     MenuEntry("Script training", "valuestream:training", group="improvement",
               layers={Layer.TC, Layer.TL, Layer.MEMBER, Layer.VSM}),
     # The weekly review and the VSM's dashboard.
     MenuEntry("Weekly dashboard", "valuestream:dashboard", group="organisation",
               layers={Layer.VSM, Layer.TC}, superuser=True),
     MenuEntry("Budget and ROI", "valuestream:economics", group="organisation", layers={Layer.VSM}),
+    # The send windows' holidays: VSMs change them, TCs read them.
+    MenuEntry("Holidays", "valuestream:holiday_list", group="organisation",
+              layers={Layer.VSM, Layer.TC}, superuser=True),
     MenuEntry("My calendar", "valuestream:calendar_feed_settings", group="work",
               layers=EVERY_LAYER),
 ]  # fmt: skip
