@@ -4,6 +4,8 @@ The prospect stays with the sending team, in its stage, until the acknowledgemen
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roles.models import Membership, Stage
@@ -242,3 +244,20 @@ def test_the_page_refuses_a_stage_the_team_does_not_serve_and_writes_nothing(
     assert "Select a valid choice" in no_stage.content.decode()
     assert "Choose a team of the prospect&#x27;s value stream." in other_team.content.decode()
     assert not Handoff.objects.exists()
+
+
+def test_the_handoffs_page_costs_the_same_queries_for_one_handoff_or_six(client, org, east):
+    client.force_login(east.coordinator)
+    url = reverse("valuestream:handoff_list")
+    (first,) = prospects(org["team"], 1)
+    hand_off(org, first, east)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for prospect in prospects(org["team"], 5):
+        hand_off(org, prospect, east)
+
+    with CaptureQueriesContext(connection) as six:
+        page = client.get(url)
+
+    assert page.content.decode().count('class="vs-handoff"') == 6
+    assert len(six) == len(one)

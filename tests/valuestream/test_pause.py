@@ -6,8 +6,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from tests.valuestream.conftest import add_email, at, enroll, prospects
+from tests.valuestream.conftest import add_call, add_email, at, enroll, prospects
 from valuestream.models import Campaign, Enrollment, Holiday, StepExecution
+from valuestream.selectors import calls as call_selectors
 from valuestream.services import campaigns as campaign_services
 from valuestream.services import engine
 
@@ -151,3 +152,18 @@ def test_a_member_sees_no_pause_button_and_is_refused(client, org, campaign):
     assert refused.status_code == 403
     campaign.refresh_from_db()
     assert campaign.status == Campaign.Status.ACTIVE
+
+
+def test_a_paused_campaigns_queued_calls_leave_the_queue_until_it_resumes(org, campaign, script):
+    add_call(campaign, org["leader"], script, delay=0)
+    enroll(campaign, prospects(org["team"], 1), at(NOW))
+    engine.campaign_steps_run_due(now=at("2026-11-25 10:01"))
+    today = at(NOW).date()
+    assert len(call_selectors.calls_today(org["member"], today)) == 1
+
+    pause(campaign, org["leader"])
+    while_paused = call_selectors.calls_today(org["member"], today)
+    resume(campaign, org["leader"], "2026-11-25 15:00")
+
+    assert while_paused == []
+    assert len(call_selectors.calls_today(org["member"], today)) == 1
