@@ -264,6 +264,9 @@ CELERY_BEAT_SCHEDULE = {
 # link), and how many campaign emails one sender sends a day.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 VALUESTREAM_DAILY_EMAIL_CAP = env_int("VALUESTREAM_DAILY_EMAIL_CAP", 300)
+# The mail provider signs its reply and bounce webhook with this secret (HMAC-SHA256 of
+# the body); unset, the hook refuses every call.
+INBOUND_HOOK_SECRET = env_str("INBOUND_HOOK_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -129,6 +129,25 @@ def test_database_is_postgres_16_with_a_readiness_healthcheck_and_a_volume():
     assert set(volume_names) <= set(COMPOSE["volumes"])
 
 
+def test_web_and_workers_share_one_media_volume_at_media_root():
+    """A CSV uploaded through web is read by the worker that imports it; a training
+    recording saved by one web container plays back from another."""
+    mounts = {}
+    for name in ("web", "worker"):
+        media_root = _environment(name)["MEDIA_ROOT"]
+        mounts[name] = [
+            str(volume).split(":")[0]
+            for volume in SERVICES[name].get("volumes", [])
+            if str(volume).split(":")[1] == media_root
+        ]
+    assert mounts == {"web": ["media"], "worker": ["media"]}
+    assert "media" in COMPOSE["volumes"]
+    assert _environment("web")["MEDIA_ROOT"] == "/app/var/media"
+    # The image makes the folder (owned by its user), so a new named volume is writable.
+    assert any("mkdir -p var/media" in run and "chown -R leanops:leanops var" in run
+               for run in _dockerfile("RUN"))  # fmt: skip
+
+
 def test_broker_is_redis_7_with_a_healthcheck():
     redis = SERVICES["redis"]
     assert redis["image"] == "redis:7" or redis["image"].startswith("redis:7.")
