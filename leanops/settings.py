@@ -196,6 +196,7 @@ AXES_LOCKOUT_CALLABLE = "leanops.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "leanops.base.http.client_ip"
 # Failures are kept (AccessAttempt); a row per successful login is not needed.
 AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts still log
 # The log names the account and the address (the password is always masked):
 # an operator reading a lockout needs to know whom and from where.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
