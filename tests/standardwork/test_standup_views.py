@@ -1116,9 +1116,7 @@ def test_a_list_of_cards_links_each_cards_forms_instead_of_rendering_them(client
     assert 'name="removed_how"' not in content and 'name="reason"' not in content
 
 
-def test_opening_a_form_with_htmx_returns_the_form_that_posts_back_to_the_list(
-    client, org, team
-):
+def test_opening_a_form_with_htmx_returns_the_form_that_posts_back_to_the_list(client, org, team):
     impediment = raise_impediment(org)
     client.force_login(org["coordinator"])
     back = url("team_impediments", team.pk)
