@@ -11,7 +11,7 @@ from django.utils import timezone
 from standardwork.models import AdherenceWeek, Check, SummarisedWeek, TemplateItem
 from standardwork.services.absences import absence_record
 from standardwork.services.adherence import adherence_week_summarise, adherence_weeks_summarise
-from standardwork.services.checklists import check_tick
+from standardwork.services.checklists import check_tick, checklist_issue_today
 from tests.standardwork.factories import CheckFactory, TemplateItemFactory
 from tests.valuestream.reviews.conftest import at
 from tests.valuestream.reviews.factories import ActionFactory, StandupFactory
@@ -138,6 +138,16 @@ def test_leave_recorded_after_the_fact_marks_its_closed_weeks_stale(history):
 
     stale = set(SummarisedWeek.objects.filter(stale=True).values_list("week_start", flat=True))
     assert stale == {date(2026, 11, 9), LAST_CLOSED}
+
+
+def test_a_checklist_issued_late_into_a_closed_week_marks_it_stale(history):
+    adherence_weeks_summarise(now=NOW)
+
+    # The page's own issuing, as after an outage, for a day of the last closed week.
+    checklist_issue_today(user=history.member, now=at("2026-11-17 10:00"))
+
+    stale = set(SummarisedWeek.objects.filter(stale=True).values_list("week_start", flat=True))
+    assert stale == {LAST_CLOSED}
 
 
 def test_ticking_todays_item_marks_no_week_stale(history):
