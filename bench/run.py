@@ -301,6 +301,7 @@ def background() -> list[Timing]:
 
     from roles.models import Team
     from roles.selectors import person_places
+    from standardwork.services.adherence import adherence_weeks_summarise
     from standardwork.services.checklists import checklists_issue_due
     from standardwork.services.standups import standups_open_due
 
@@ -324,6 +325,14 @@ def background() -> list[Timing]:
         started = time.perf_counter()
         opened = standups_open_due()
         timings.append(Timing(key, label, time.perf_counter() - started, opened))
+    # The dashboard's trend reads the closed weeks' summaries the beat tick keeps.
+    for key, label in (
+        ("summarise_weeks", "summarise the closed weeks (the dashboard's trend)"),
+        ("summarise_weeks_again", "summarise them again (counts none)"),
+    ):
+        started = time.perf_counter()
+        weeks = adherence_weeks_summarise()
+        timings.append(Timing(key, label, time.perf_counter() - started, weeks))
     return timings
 
 

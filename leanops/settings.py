@@ -239,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standardwork.tasks.issue_due_checklists",
         "schedule": timedelta(minutes=5),
     },
+    "summarise-adherence-weeks": {
+        "task": "standardwork.tasks.summarise_adherence_weeks",
+        "schedule": timedelta(minutes=15),
+    },
     "send-due-reminders": {
         "task": "standardwork.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),

@@ -1,12 +1,13 @@
 """Writes to leave: an absence means no checklist on its days."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
 from roles import policy as organisation
 from roles.models import User
 from standardwork.models import Absence, Check, Checklist
+from standardwork.services.adherence import adherence_weeks_invalidate
 
 
 @transaction.atomic
@@ -27,4 +28,7 @@ def absence_record(
     Checklist.objects.filter(
         owner=person, date__range=(start_date, end_date), checks__status=Check.Status.OPEN
     ).exclude(checks__status__in=[Check.Status.DONE, Check.Status.MISSED]).delete()
+    adherence_weeks_invalidate(
+        days=[start_date + timedelta(days=n) for n in range((end_date - start_date).days + 1)]
+    )
     return absence

@@ -32,6 +32,7 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
+from standardwork.services.adherence import adherence_weeks_invalidate
 
 # How far back a tick fills in days the worker was down for.
 CATCH_UP_DAYS = 14
@@ -134,6 +135,7 @@ def _issue(*, place: PersonPlace, day: date, items: list[TemplateItem]) -> Check
                 ],
                 ignore_conflicts=True,
             )
+            adherence_weeks_invalidate(days=[day])
     return checklist
 
 
@@ -175,6 +177,8 @@ def _issue_many(wanted: list[tuple[PersonPlace, date, list[TemplateItem]]]) -> i
             ],
             ignore_conflicts=True,
         )
+        # A catch-up after a long outage may issue into a week already summarised.
+        adherence_weeks_invalidate(days={checklist.date for checklist in created})
     return len(created)
 
 
@@ -306,6 +310,7 @@ def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
         ]
     )  # fmt: skip
     check_event_add(check, actor, CheckEvent.Kind.TICK)
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check
 
 
@@ -333,6 +338,7 @@ def check_undo(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
         ]
     )  # fmt: skip
     check_event_add(check, actor, CheckEvent.Kind.UNDO)
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check
 
 
@@ -371,4 +377,5 @@ def check_mark_missed(
         ]
     )  # fmt: skip
     check_event_add(check, actor, CheckEvent.Kind.MISS, f"{check.reason_label}: {note}")
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check
