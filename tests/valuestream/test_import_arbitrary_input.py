@@ -9,6 +9,9 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -153,3 +156,46 @@ def test_a_utf16_file_without_its_bom_is_refused(upload_as_leader):
 
     assert error.message_dict == {"file": ["Save the file as CSV in UTF-8 (it holds NUL bytes)."]}
     assert ProspectImport.objects.count() == 0
+
+
+@pytest.mark.property
+def test_the_upload_page_takes_any_file_name_and_content(org, campaign):
+    client = Client(raise_request_exception=False)
+    client.force_login(org["leader"])
+    url = reverse("valuestream:import_create", args=[campaign.pk])
+    name = st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(["../../etc/passwd", "a\x00b.csv", "x" * 400 + ".csv", ".csv", "=1.csv"]),
+    )
+
+    @settings(PROPERTY, max_examples=25)
+    @given(
+        name=name, content=st.one_of(st.binary(max_size=500), st.just(b"Email\nada@x.example\n"))
+    )
+    def uploaded(name, content):
+        before = ProspectImport.objects.count()
+
+        response = client.post(url, {"file": SimpleUploadedFile(name or "f", content)})
+
+        assert response.status_code in {200, 302}, (name, response.status_code)
+        if response.status_code == 200:  # the form again, saying why
+            assert response.context["form"].errors["file"][0].endswith(".")
+            assert ProspectImport.objects.count() == before
+
+    uploaded()
+
+
+def test_a_file_named_with_no_safe_character_is_imported_under_a_plain_name(org, campaign):
+    # Storage refused the name ":" (SuspiciousFileOperation): the page answered 400.
+    client = Client(raise_request_exception=False)
+    client.force_login(org["leader"])
+    upload = SimpleUploadedFile(":", b"Email\nada@hydro.example\n")
+
+    response = client.post(
+        reverse("valuestream:import_create", args=[campaign.pk]), {"file": upload}
+    )
+
+    stored = ProspectImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("valuestream:import_detail", args=[stored.pk])
+    assert stored.file.name.startswith(f"valuestream/imports/{org['team'].pk}/prospects")

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from leanops.base.queue import enqueue_on_commit
 from roles import policy as organisation
@@ -205,6 +206,15 @@ def _address(values: dict[str, str]) -> str:
     )
 
 
+def _stored_name(name: str) -> str:
+    """The upload's own name where storage can keep it; a file named ":" or ".." (the
+    person's computer allows it) is stored under a plain name instead of answering 400."""
+    try:
+        return get_valid_filename(name)
+    except SuspiciousFileOperation:
+        return "prospects.csv"
+
+
 @transaction.atomic
 def import_start(
     *,
@@ -231,7 +241,7 @@ def import_start(
     if b"\x00" in content:
         raise ValidationError({"file": "Save the file as CSV in UTF-8 (it holds NUL bytes)."})
     upload = ProspectImport(team=team, campaign=campaign, uploaded_by=actor)
-    upload.file.save(name or "prospects.csv", ContentFile(content), save=False)
+    upload.file.save(_stored_name(name), ContentFile(content), save=False)
     upload.save()
     if queue:
         enqueue_on_commit(RUN_IMPORT, import_id=upload.pk)
