@@ -4,7 +4,6 @@
 that is not a week, or out of range, is said on the page and this week shown.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
