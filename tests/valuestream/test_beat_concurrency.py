@@ -129,9 +129,8 @@ def test_two_workers_running_every_beat_tick_at_once_leave_one_result_per_thing(
     reminders = Notice.objects.filter(kind=Notice.Kind.REMINDER, date=today)
     assert sorted(reminders.values_list("recipient_id", flat=True)) == sorted(people)
     assert sum(reminded) == len(people)
-    reminder_mails = [
-        m for m in mail.outbox if m.subject == "LeanOps: your standard work for today"
-    ]
+    reminder = EMAIL_SUBJECTS[Notice.Kind.REMINDER]
+    reminder_mails = [m for m in mail.outbox if m.subject == reminder]
     assert len(reminder_mails) == len({m.to[0] for m in reminder_mails}) == reminders.count()
     # One stand-up per team-day: North, South and Marketing Communication.
     assert Standup.objects.filter(date=today).count() == 3
