@@ -27,7 +27,8 @@ from standardwork.services import cycles as cycle_services
 from valuestream import tasks as valuestream_tasks
 from valuestream.models import CallLog, StepExecution
 
-pytestmark = pytest.mark.django_db
+# About a minute (seed_demo, twice): CI runs it once, in `make test`.
+pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 
 # Rows that are history from the moment they are written.
 APPEND_ONLY = [CheckEvent, CycleEvent, MeasurementChange, CallLog]
