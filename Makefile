@@ -29,11 +29,17 @@ test: install
 # test that depends on the day or hour it runs fails here.
 CLOCK_INSTANTS := 2026-11-28T12:00:00+00:00 2026-11-30T08:00:00+00:00 \
 	2026-03-29T01:30:00+00:00 2026-11-01T06:30:00+00:00 2026-07-15T03:30:00+00:00
+# The browser, real-worker, fault, concurrency, property and whole-demo (heavy)
+# tests read no calendar of their own and run once, in `make test`. The rest runs on two
+# processes (pytest-xdist), each with its own SQLite database.
+CLOCK_MARKERS := not e2e and not worker and not faults and not concurrency and not property \
+	and not heavy
+CLOCK_WORKERS ?= 2
 test-clock: install
 	@for now in $(CLOCK_INSTANTS); do \
 		echo "== LEANOPS_TEST_NOW=$$now"; \
 		env -u DATABASE_URL -u CELERY_BROKER_URL LEANOPS_TEST_NOW=$$now \
-			$(VENV)/bin/pytest -q -m "not e2e and not worker and not concurrency and not heavy" $(PYTEST_ARGS) \
+			$(VENV)/bin/pytest -q -n $(CLOCK_WORKERS) -m "$(CLOCK_MARKERS)" $(PYTEST_ARGS) \
 			|| exit 1; \
 	done
 

@@ -185,6 +185,9 @@ def environment(database: Database) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
+        # Plain HTTP on 127.0.0.1: no redirect to HTTPS, no HSTS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
         "STATIC_ROOT": str(BENCH_DIR / "static"),
         "CELERY_BROKER_URL": f"filesystem://{BENCH_DIR / 'broker'}",
         "CACHE_URL": cache_url(),

@@ -68,15 +68,39 @@ def prospect_opt_out(*, prospect: Prospect, now: datetime | None = None) -> Pros
 
 
 @transaction.atomic
-def prospect_bounce(*, prospect_id: int, now: datetime | None = None) -> None:
-    """The address bounced: it gets no more email and its sequences stop."""
+def prospect_bounce(*, prospect_id: int, now: datetime | None = None) -> int:
+    """The address bounced: it gets no more email and its sequences stop (how many)."""
     now = now or timezone.now()
     Prospect.objects.filter(pk=prospect_id, bounced_at__isnull=True).update(bounced_at=now)
-    campaign_services.enrollments_stop(
+    return campaign_services.enrollments_stop(
         enrollments=Enrollment.objects.filter(prospect_id=prospect_id),
         reason=Enrollment.StopReason.BOUNCED,
         now=now,
     )
+
+
+@transaction.atomic
+def prospect_reply(*, prospect_id: int, now: datetime | None = None) -> int:
+    """The prospect replied (the mail provider told us): every sequence they are in stops,
+    as the "Replied" button stops one (`campaigns.reply_record`). Returns how many."""
+    return campaign_services.enrollments_stop(
+        enrollments=Enrollment.objects.filter(prospect_id=prospect_id),
+        reason=Enrollment.StopReason.REPLIED,
+        now=now,
+    )
+
+
+def inbound_event_record(*, event: str, email: str, now: datetime | None = None) -> int | None:
+    """A reply or a bounce the mail provider reported for `email`: its sequences stop, by
+    the same paths as the Replied button and a refused recipient. Returns how many
+    enrolments stopped, or None when no prospect has that address. Repeating it stops
+    nothing more (only active enrolments stop; a bounce is dated once)."""
+    prospect = Prospect.objects.annotate(lower=Lower("email")).filter(lower=email.lower()).first()
+    if prospect is None:
+        return None
+    if event == "bounce":
+        return prospect_bounce(prospect_id=prospect.pk, now=now)
+    return prospect_reply(prospect_id=prospect.pk, now=now)
 
 
 # --- CSV import ------------------------------------------------------------------------

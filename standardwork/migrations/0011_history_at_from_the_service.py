@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('standardwork', '0009_merge_red_index_notice_attachment'),
+        ('standardwork', '0010_notice_kind_handoff'),
     ]
 
     operations = [
