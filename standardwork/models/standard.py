@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from roles.models import Layer, Team, ValueStream, Weekday
 
@@ -352,7 +353,9 @@ class CheckEvent(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # The change's instant, given by the service (the demo's changes happened in the
+    # past); never changed afterwards.
+    at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
