@@ -30,7 +30,7 @@ from standardwork.forms.followup import ActionFormSet
 from standardwork.forms.templates import TemplateItemFormSet
 from standardwork.models import Cycle, StandardWorkTemplate
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
-from valuestream.models import CallScript, Program, ScriptVersion
+from valuestream.models import CallScript, Program, Prospect, ScriptVersion
 
 pytestmark = [pytest.mark.django_db, pytest.mark.property]
 
@@ -119,6 +119,12 @@ FORM_KWARGS: dict[str, Callable[[dict], dict]] = {
         "teams": [org["team"]],
         "people": org["people"],
         "today": TODAY,
+    },
+    "HandoffForm": lambda org: {
+        "prospect": Prospect.objects.get_or_create(
+            email="ada@example.com", defaults={"team": org["team"]}
+        )[0],
+        "teams": Team.objects.all(),
     },
     "TrainingForm": lambda org: {
         "teams": Team.objects.all(),

@@ -279,7 +279,13 @@ def test_compose_production_environment_passes_the_deployment_checks():
         for name, value in _environment("web").items()
     }
     environment = {
-        **{k: v for k, v in os.environ.items() if k not in compose_environment},
+        **{
+            k: v
+            for k, v in os.environ.items()
+            # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this
+            # process (for live_server); production never has it.
+            if k not in compose_environment and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+        },
         **compose_environment,
         "DJANGO_SETTINGS_MODULE": "leanops.settings",
     }
