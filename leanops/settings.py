@@ -192,6 +192,9 @@ CELERY_BEAT_SCHEDULE = {
 # link), and how many campaign emails one sender sends a day.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 VALUESTREAM_DAILY_EMAIL_CAP = env_int("VALUESTREAM_DAILY_EMAIL_CAP", 300)
+# After how long a campaign email claimed by a worker that did not finish its batch
+# counts as abandoned (the worker died): longer than any batch takes to send.
+VALUESTREAM_STALE_CLAIM_SECONDS = env_int("VALUESTREAM_STALE_CLAIM_SECONDS", 600)
 
 LOGGING = {
     "version": 1,

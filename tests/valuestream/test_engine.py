@@ -199,7 +199,8 @@ def test_a_crash_between_sending_and_recording_does_not_send_twice(org, campaign
 
     assert len(mail.outbox) == 1
     assert retry.executed == 0
-    assert StepExecution.objects.get().status == StepExecution.Status.UNCONFIRMED
+    # Recorded as sent right after the send; only moving the enrolment on was lost.
+    assert StepExecution.objects.get().status == StepExecution.Status.SENT
     enrollment = Enrollment.objects.get()
     assert enrollment.next_step.position == 2
     assert enrollment.next_due_at == at("2026-11-26 09:00")

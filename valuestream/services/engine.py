@@ -4,13 +4,16 @@
 once. Each batch of due enrolments is taken with
 `select_for_update(skip_locked=True)`, so two workers never hold the same
 row. For an email the batch writes a StepExecution (unique per enrolment and
-step) *claimed*, and takes the enrolment off the queue, and commits; only
-then does the email leave, and a second transaction records it as sent and
-schedules the next step. A crash between the send and that record leaves the
-claim: no later tick sends it again (after STALE_CLAIM it is recorded as
-sent-unconfirmed and the sequence goes on). Calls wait in the caller's
-queue (held while the caller is on leave); direct mail becomes an action for
-Marketing Communication with its cost recorded.
+step) *claimed*, and takes the enrolment off the queue, and commits. Then each
+email in turn is marked *sending*, handed to the mail server, and marked
+*sent* at once; the enrolments move on to their next step when the batch is
+done. A worker that dies mid-batch (SIGKILL, lost machine) leaves at most one
+email *sending*; after STALE_CLAIM the next tick gives its never-sent claims
+back to the queue (they are sent then), records the one in flight as
+sent-unconfirmed (it may have left: never sent twice), and moves on the
+enrolments of the emails it had sent. Calls wait in the caller's queue (held
+while the caller is on leave); direct mail becomes an action for Marketing
+Communication with its cost recorded.
 """
 
 import functools
@@ -25,6 +28,7 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,8 +43,14 @@ from valuestream.services import economics, prospects
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-STALE_CLAIM = timedelta(minutes=10)
+STALE_CLAIM = timedelta(minutes=10)  # the default of settings.VALUESTREAM_STALE_CLAIM_SECONDS
 RETRY_AFTER = timedelta(minutes=5)
+
+
+def stale_claim() -> timedelta:
+    """How old a claim is before its worker counts as gone: longer than any batch takes."""
+    seconds = getattr(settings, "VALUESTREAM_STALE_CLAIM_SECONDS", None)
+    return STALE_CLAIM if seconds is None else timedelta(seconds=seconds)
 
 
 def daily_cap() -> int:
@@ -362,9 +372,10 @@ def email_build(execution: StepExecution) -> EmailMessage:
 
 
 def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
-    """Send a batch's claimed emails, then record them in one transaction. Each is sent
-    only if its prospect is still in the sequence and reachable when the batch is read
-    back after the claim (an opt-out or a reply in between stops it)."""
+    """Send a batch's claimed emails one by one, each recorded as sent as soon as it
+    left, then move the enrolments on in one transaction. Each is sent only if its
+    prospect is still in the sequence and reachable when the batch is read back after
+    the claim (an opt-out or a reply in between stops it)."""
     executions = list(
         StepExecution.objects.select_related(
             "step", "enrollment__prospect", "enrollment__campaign__sender"
@@ -380,10 +391,19 @@ def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
         ):
             left.append(execution.pk)
             continue
+        message = email_build(execution)
+        in_flight = StepExecution.objects.filter(pk=execution.pk)
+        # From here until it is recorded the email is in flight: a worker that dies now
+        # leaves it "sending", which recovery records as unconfirmed, never sends again.
+        # 0 rows: a recovery gave the claim back meanwhile (the batch outlived STALE_CLAIM).
+        if not in_flight.filter(status=StepExecution.Status.CLAIMED).update(
+            status=StepExecution.Status.SENDING
+        ):
+            continue
         try:
-            connection.send_messages([email_build(execution)])
+            connection.send_messages([message])
         except smtplib.SMTPRecipientsRefused:
-            StepExecution.objects.filter(pk=execution.pk).update(
+            in_flight.update(
                 status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
             )
             prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
@@ -392,11 +412,14 @@ def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
             # Not sent: give the claim back and try again in a few minutes.
             log.warning("Campaign email %s not sent: %s", execution.pk, error)
             with transaction.atomic():
-                StepExecution.objects.filter(pk=execution.pk).delete()
+                in_flight.delete()
                 Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
                     next_due_at=now + RETRY_AFTER
                 )
             continue
+        # At once, not with the batch: a crash later in the batch must not leave the
+        # emails already sent looking unsent (or unknown).
+        in_flight.update(status=StepExecution.Status.SENT, finished_at=now)
         sent.append(execution.pk)
     if left:
         StepExecution.objects.filter(pk__in=left, status=StepExecution.Status.CLAIMED).update(
@@ -415,31 +438,38 @@ def executions_record_sent(
     holidays: Collection[date],
     status: str = StepExecution.Status.SENT,
 ) -> None:
-    """The emails left: record them and schedule each enrolment's next step, holding
-    the enrolments' row locks."""
-    claimed = {
+    """The emails left (or may have): an email still "sending" is recorded as `status`,
+    and each enrolment still at that step moves on to its next one, holding the
+    enrolments' row locks. Recording the same emails twice moves them on once."""
+    done = {
         execution.enrollment_id: execution
         for execution in StepExecution.objects.select_related("step").filter(
-            pk__in=execution_ids, status=StepExecution.Status.CLAIMED
+            pk__in=execution_ids,
+            status__in=[
+                StepExecution.Status.SENDING,
+                StepExecution.Status.SENT,
+                StepExecution.Status.UNCONFIRMED,
+            ],
         )
     }
-    if not claimed:
+    if not done:
         return
     enrollments = list(
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("prospect", "campaign")
-        .filter(pk__in=list(claimed))
+        .filter(pk__in=list(done))
         .order_by("pk")
     )
     StepExecution.objects.filter(
-        pk__in=[execution.pk for execution in claimed.values()],
-        status=StepExecution.Status.CLAIMED,
+        pk__in=[execution.pk for execution in done.values()],
+        status=StepExecution.Status.SENDING,
     ).update(status=status, finished_at=now)
     campaign_services.enrollments_advance(
         pairs=[
-            (enrollment, claimed[enrollment.pk].step)
+            (enrollment, done[enrollment.pk].step)
             for enrollment in enrollments
             if enrollment.status == Enrollment.Status.ACTIVE
+            and enrollment.next_step_id == done[enrollment.pk].step_id
         ],
         at=now,
         holidays=holidays,
@@ -447,13 +477,57 @@ def executions_record_sent(
 
 
 def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
-    """Claims older than STALE_CLAIM: their worker died after (or while) sending. The
-    email may have left, so it is not sent again: recorded as unconfirmed, and on."""
-    stale = StepExecution.objects.filter(
-        status=StepExecution.Status.CLAIMED, started_at__lt=now - STALE_CLAIM
-    ).values_list("pk", flat=True)
-    ids = list(stale[:BATCH_SIZE])
-    if ids:
-        executions_record_sent(
-            execution_ids=ids, now=now, holidays=holidays, status=StepExecution.Status.UNCONFIRMED
+    """What a worker that died mid-batch left behind (older than STALE_CLAIM):
+
+    - claims it never handed to the mail server go back to the queue: this tick sends them;
+    - the email in flight ("sending") may have left, so it is never sent again: recorded
+      as unconfirmed, and the enrolment moves on;
+    - emails it sent whose enrolment it had not yet moved on: moved on.
+    """
+    cutoff = now - stale_claim()
+    with transaction.atomic():
+        # Locked, so a live (slow) worker cannot mark one "sending" while it goes back.
+        never_sent = list(
+            StepExecution.objects.select_for_update(skip_locked=True)
+            .filter(status=StepExecution.Status.CLAIMED, started_at__lt=cutoff)
+            .values_list("pk", "enrollment_id")[:BATCH_SIZE]
         )
+        if never_sent:
+            StepExecution.objects.filter(pk__in=[pk for pk, _ in never_sent]).delete()
+            Enrollment.objects.filter(
+                pk__in=[enrollment_id for _, enrollment_id in never_sent],
+                status=Enrollment.Status.ACTIVE,
+                next_due_at__isnull=True,
+            ).update(next_due_at=now)
+            log.warning(
+                "%d campaign emails claimed by a worker that is gone go back to the queue",
+                len(never_sent),
+            )
+    in_flight = list(
+        StepExecution.objects.filter(
+            status=StepExecution.Status.SENDING, started_at__lt=cutoff
+        ).values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    if in_flight:
+        log.warning(
+            "%d campaign emails were in flight when their worker died: recorded as "
+            "unconfirmed, not sent again",
+            len(in_flight),
+        )
+        executions_record_sent(
+            execution_ids=in_flight, now=now, holidays=holidays,
+            status=StepExecution.Status.UNCONFIRMED,
+        )  # fmt: skip
+    # Sent, but the worker died before the batch moved the enrolments on (the join
+    # starts from the few active enrolments that wait with no due time).
+    not_moved_on = list(
+        StepExecution.objects.filter(
+            status=StepExecution.Status.SENT,
+            started_at__lt=cutoff,
+            enrollment__status=Enrollment.Status.ACTIVE,
+            enrollment__next_due_at__isnull=True,
+            enrollment__next_step_id=F("step_id"),
+        ).values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    if not_moved_on:
+        executions_record_sent(execution_ids=not_moved_on, now=now, holidays=holidays)
