@@ -201,10 +201,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     # An ordinary refusal (403) or a missing page (404) is a one-line warning, not a traceback.
-    "filters": {"refusal_without_traceback": {"()": "leanops.log_filters.RefusalWithoutTraceback"}},
+    # A 503 for a database that is down (restarting) is one line too.
+    "filters": {
+        "refusal_without_traceback": {"()": "leanops.log_filters.RefusalWithoutTraceback"},
+        "unavailable_without_traceback": {"()": "leanops.log_filters.UnavailableWithoutTraceback"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["refusal_without_traceback"]},
+        "django.request": {
+            "filters": ["refusal_without_traceback", "unavailable_without_traceback"]
+        },
     },
 }

@@ -58,6 +58,15 @@ def redis_server():
 
 
 @pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Collected once: with DEBUG off, as in production, pages name the hashed files."""
+    root = tmp_path_factory.mktemp("static")
+    manage({**os.environ, "DEBUG": "false", "SECRET_KEY": "collectstatic-only-0123456789",
+            "STATIC_ROOT": str(root)}, "collectstatic", "--noinput")  # fmt: skip
+    return root
+
+
+@pytest.fixture(scope="session")
 def migrated_template(postgres, redis_server):
     """A database migrated once; each test gets a copy (CREATE DATABASE ... TEMPLATE)."""
     postgres.sql(f"CREATE DATABASE {TEMPLATE}")
@@ -69,7 +78,7 @@ def migrated_template(postgres, redis_server):
 
 
 @pytest.fixture
-def fault_env(postgres, redis_server, migrated_template, tmp_path):
+def fault_env(postgres, redis_server, migrated_template, static_root, tmp_path):
     """The environment of this test's processes: its own database copied from the
     template, the throwaway Redis as broker and cache, and emails into files."""
     if not redis_server.answers():  # an earlier test left it stopped
@@ -84,6 +93,7 @@ def fault_env(postgres, redis_server, migrated_template, tmp_path):
         CACHE_URL=redis_server.url(1),
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),
+        STATIC_ROOT=str(static_root),
     )
     yield env
     redis_server_flush(redis_server)

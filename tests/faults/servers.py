@@ -22,7 +22,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 from leanops.env import BASE_DIR
@@ -269,18 +268,18 @@ class Browser:
 
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self.cookies = CookieJar()
+        self.cookies: dict[str, str] = {}
 
         class NoRedirect(urllib.request.HTTPRedirectHandler):
             def redirect_request(self, *args, **kwargs):
                 return None
 
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), NoRedirect
-        )
+        self.opener = urllib.request.build_opener(NoRedirect)
 
-    def cookie(self, name: str) -> str:
-        return next((c.value for c in self.cookies if c.name == name), "")
+    def _keep_cookies(self, headers) -> None:
+        for header in headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
 
     def request(
         self, path: str, *, data: dict | None = None, headers: dict | None = None,
@@ -291,15 +290,18 @@ class Browser:
         headers = dict(headers or {})
         if data is not None:
             body = urllib.parse.urlencode(data).encode()
-            headers["X-CSRFToken"] = self.cookie("csrftoken")
-            headers["Referer"] = self.base_url + path
+            headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         started = time.monotonic()
         request = urllib.request.Request(self.base_url + path, data=body, headers=headers)
         try:
             with self.opener.open(request, timeout=timeout) as response:
                 status, text = response.status, response.read().decode()
+                self._keep_cookies(response.headers)
         except urllib.error.HTTPError as error:
             status, text = error.code, error.read().decode(errors="replace")
+            self._keep_cookies(error.headers)
         return status, text, time.monotonic() - started
 
     def login(self, username: str, password: str) -> None:
