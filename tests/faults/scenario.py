@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.utils import timezone
 
-from roles.models import Layer, Membership, Team
-from standardwork.models import Checklist, Standup
+from roles.models import Layer, Membership
+from standardwork.models import Check, Checklist, Standup
 from tests.roles.factories import (
     PASSWORD,
     MembershipFactory,
@@ -105,7 +105,11 @@ def rhythm_report() -> dict:
             Checklist.objects.filter(date=today).values_list("owner__username", flat=True)
         ),
         "standups": sorted(Standup.objects.filter(date=today).values_list("team__name", flat=True)),
-        "teams": sorted(Team.objects.values_list("name", flat=True)),
+        "done": sorted(
+            Check.objects.filter(status=Check.Status.DONE).values_list(
+                "checklist__owner__username", "item__title"
+            )
+        ),
         **campaign_report(),
     }
 
