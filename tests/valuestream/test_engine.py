@@ -14,7 +14,7 @@ from django.test import override_settings
 
 from standardwork.models import Absence, Action
 from tests.valuestream.conftest import add_call, add_email, at, enroll, prospects
-from valuestream.models import Enrollment, Holiday, SpendEntry, Step, StepExecution
+from valuestream.models import Enrollment, Holiday, SenderDay, SpendEntry, Step, StepExecution
 from valuestream.services import campaigns as campaign_services
 from valuestream.services import engine
 from valuestream.services import prospects as prospect_services
@@ -372,3 +372,5 @@ def test_a_worker_dying_mid_batch_leaves_its_unsent_claims_to_the_next_tick(
         "sent", "sent", "sent", "sent", "unconfirmed",
     ]  # fmt: skip
     assert set(Enrollment.objects.values_list("status", flat=True)) == {"finished"}
+    # The two claims given back no longer count against the sender's daily cap twice.
+    assert SenderDay.objects.get().sent == 5

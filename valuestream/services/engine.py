@@ -21,9 +21,10 @@ import logging
 import smtplib
 import time
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -488,17 +489,26 @@ def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
     with transaction.atomic():
         # Locked, so a live (slow) worker cannot mark one "sending" while it goes back.
         never_sent = list(
-            StepExecution.objects.select_for_update(skip_locked=True)
+            StepExecution.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=StepExecution.Status.CLAIMED, started_at__lt=cutoff)
-            .values_list("pk", "enrollment_id")[:BATCH_SIZE]
+            .values_list("pk", "enrollment_id", "enrollment__campaign__sender_id", "started_at")[
+                :BATCH_SIZE
+            ]
         )
         if never_sent:
-            StepExecution.objects.filter(pk__in=[pk for pk, _ in never_sent]).delete()
+            StepExecution.objects.filter(pk__in=[row[0] for row in never_sent]).delete()
             Enrollment.objects.filter(
-                pk__in=[enrollment_id for _, enrollment_id in never_sent],
+                pk__in=[row[1] for row in never_sent],
                 status=Enrollment.Status.ACTIVE,
                 next_due_at__isnull=True,
             ).update(next_due_at=now)
+            # Each claim counted against its sender's daily cap (_take); claimed again,
+            # it counts again, so the dead worker's count goes back.
+            released = Counter((row[2], row[3].astimezone(UTC).date()) for row in never_sent)
+            for (sender_id, day), count in released.items():
+                SenderDay.objects.filter(sender_id=sender_id, day=day, sent__gte=count).update(
+                    sent=F("sent") - count
+                )
             log.warning(
                 "%d campaign emails claimed by a worker that is gone go back to the queue",
                 len(never_sent),
