@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "valuestream.tasks.feed_control_points",
         "schedule": timedelta(minutes=15),
     },
+    "requeue-stranded-imports": {
+        "task": "valuestream.tasks.requeue_stranded_imports",
+        "schedule": timedelta(minutes=5),
+    },
     "prepare-due-weekly-reviews": {
         "task": "valuestream.tasks.prepare_due_weekly_reviews",
         "schedule": timedelta(minutes=5),
