@@ -142,4 +142,3 @@ def test_an_upload_whose_task_never_reached_a_worker_is_imported_by_a_later_tick
     upload.refresh_from_db()
     assert (upload.status, upload.created_count) == ("done", 3)
     assert Prospect.objects.count() == 3
-
