@@ -5,6 +5,7 @@ reason; under CI=true that is a failure, as for Chromium (tests/e2e/conftest.py)
 
 import contextlib
 import os
+import pwd
 import uuid
 
 import pytest
@@ -21,6 +22,14 @@ from tests.faults.servers import (
 TEMPLATE = "leanops_faults_template"
 
 
+def _has_user(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
 def _missing(reason: str):
     if os.environ.get("CI") == "true":
         pytest.fail(reason)
@@ -34,6 +43,11 @@ def postgres():
         _missing(
             "PostgreSQL server binaries (initdb, pg_ctl) not found under "
             "/usr/lib/postgresql/*/bin: install them with `apt-get install -y postgresql`"
+        )
+    if os.geteuid() == 0 and not _has_user("postgres"):
+        _missing(
+            "Running as root, initdb needs the `postgres` system user (it refuses root), and "
+            "there is none: install PostgreSQL with `apt-get install -y postgresql`"
         )
     cluster = PostgresCluster(bin_dir)
     try:
