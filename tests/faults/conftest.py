@@ -108,6 +108,7 @@ def fault_env(postgres, redis_server, migrated_template, static_root, tmp_path):
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(mail_dir),
         STATIC_ROOT=str(static_root),
+        MEDIA_ROOT=str(tmp_path / "media"),
     )
     yield env
     redis_server_flush(redis_server)

@@ -22,7 +22,7 @@ from tests.roles.factories import (
 )
 from tests.standardwork.factories import template_with_items
 from tests.valuestream.factories import ProspectFactory
-from valuestream.models import Enrollment, Step, StepExecution
+from valuestream.models import Enrollment, ProspectImport, Step, StepExecution
 from valuestream.services import campaigns as campaign_services
 
 EVERY_DAY = [1, 2, 3, 4, 5, 6, 7]
@@ -45,9 +45,9 @@ def _organisation() -> dict:
     return {"vsm": vsm, "stream": stream, "team": team, "leader": leader, "member": member}
 
 
-def _campaign_due(org: dict, enrollments: int) -> list[str]:
+def _campaign_due(org: dict, enrollments: int) -> tuple[int, list[str]]:
     """A campaign whose one step (an auto-responder: due at once, whatever the hour) is
-    due for `enrollments` prospects; their addresses."""
+    due for `enrollments` prospects; its id and their addresses."""
     campaign = campaign_services.campaign_create(
         actor=org["leader"], team=org["team"], value_stream=org["stream"],
         name="Pump Expo follow-up", event_kind="trade_show", event_name="Pump Expo 2026",
@@ -66,11 +66,11 @@ def _campaign_due(org: dict, enrollments: int) -> list[str]:
                    enrolled_at=LONG_AGO)
         for p in people
     )  # fmt: skip
-    return [p.email for p in people]
+    return campaign.pk, [p.email for p in people]
 
 
 def campaign_seed(*, enrollments: int) -> list[str]:
-    return _campaign_due(_organisation(), enrollments)
+    return _campaign_due(_organisation(), enrollments)[1]
 
 
 def rhythm_seed(*, enrollments: int) -> dict:
@@ -79,11 +79,8 @@ def rhythm_seed(*, enrollments: int) -> dict:
     org = _organisation()
     template_with_items(layer=Layer.TL, titles=["Head the daily stand-up"])
     template_with_items(layer=Layer.MEMBER, titles=["Log call outcomes"])
-    return {
-        "password": PASSWORD,
-        "prospects": _campaign_due(org, enrollments),
-        "team": org["team"].pk,
-    }
+    campaign_id, addresses = _campaign_due(org, enrollments)
+    return {"password": PASSWORD, "prospects": addresses, "campaign": campaign_id}
 
 
 def campaign_report() -> dict:
@@ -105,6 +102,7 @@ def rhythm_report() -> dict:
             Checklist.objects.filter(date=today).values_list("owner__username", flat=True)
         ),
         "standups": sorted(Standup.objects.filter(date=today).values_list("team__name", flat=True)),
+        "imports": sorted(ProspectImport.objects.values_list("status", flat=True)),
         "done": sorted(
             Check.objects.filter(status=Check.Status.DONE).values_list(
                 "checklist__owner__username", "item__title"

@@ -22,6 +22,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from pathlib import Path
 
 from leanops.env import BASE_DIR
@@ -283,13 +284,28 @@ class Browser:
 
     def request(
         self, path: str, *, data: dict | None = None, headers: dict | None = None,
-        timeout: float = 15,
+        files: dict[str, tuple[str, bytes]] | None = None, timeout: float = 15,
     ) -> tuple[int, str, float]:  # fmt: skip
-        """(status, body, seconds); a POST when `data` is given, with the CSRF token."""
+        """(status, body, seconds); a POST when `data` or `files` is given, with the CSRF
+        token."""
         body = None
         headers = dict(headers or {})
         if data is not None:
             body = urllib.parse.urlencode(data).encode()
+        if files is not None:  # {field: (filename, content)}, multipart
+            boundary = uuid.uuid4().hex
+            body = (
+                b"".join(
+                    f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                    f'filename="{filename}"\r\nContent-Type: text/csv\r\n\r\n'.encode()
+                    + content
+                    + b"\r\n"
+                    for field, (filename, content) in files.items()
+                )
+                + f"--{boundary}--\r\n".encode()
+            )
+            headers["Content-Type"] = f"multipart/form-data; boundary={boundary}"
+        if body is not None:
             headers["X-CSRFToken"] = self.cookies.get("csrftoken", "")
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())

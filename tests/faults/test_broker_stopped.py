@@ -47,6 +47,13 @@ def test_with_redis_stopped_pages_work_and_the_ticks_catch_up_when_it_is_back(
             tick_url = re.search(r"/standard-work/checks/\d+/tick/", page).group(0)
             tick_status, tick, tick_seconds = member.request(tick_url, data={}, headers=HTMX)
             health_status, health, _ = member.request("/healthz")
+            # ...and so does an upload, whose import task cannot be queued on commit.
+            leader = Browser(url)
+            leader.login("leader", seed["password"])
+            upload_status, _, upload_seconds = leader.request(
+                f"/value-stream/campaigns/{seed['campaign']}/import/",
+                files={"file": ("expo.csv", b"Email\nada@hydro.example\n")},
+            )
             during = django_script(fault_env, "rhythm_report")
         finally:
             redis_server.start()
@@ -57,6 +64,13 @@ def test_with_redis_stopped_pages_work_and_the_ticks_catch_up_when_it_is_back(
     assert "Log call outcomes" in page
     assert tick_url.replace("/tick/", "/undo/") in tick  # the row, ticked
     assert max(page_seconds, tick_seconds) < 5
+    # Stored and answered (to its progress page); requeue_stranded_imports runs it later.
+    assert upload_status == 302
+    assert upload_seconds < 10
+    assert during["imports"] == ["queued"]
+    assert "The broker is unreachable: valuestream.tasks.run_prospect_import(" in (
+        web_log.read_text()
+    )
     body = json.loads(health)
     assert health_status == 503
     assert body["database"] == "ok"
