@@ -520,9 +520,7 @@ def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
 
     - claims it never handed to the mail server go back to the queue: this tick sends them;
     - the emails it handed over ("sending": sent, or in flight and may have left) are
-      never sent again: recorded as sent-unconfirmed, and the enrolments move on;
-    - emails recorded as sent whose enrolment was not moved on (none today: they are
-      recorded in the same transaction; kept for rows an older version left): moved on.
+      never sent again: recorded as sent-unconfirmed, and the enrolments move on.
     """
     cutoff = now - stale_claim()
     with transaction.atomic():
@@ -559,24 +557,11 @@ def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
     )
     if in_flight:
         log.warning(
-            "%d campaign emails were in flight when their worker died: recorded as "
-            "unconfirmed, not sent again",
+            "%d campaign emails were handed over when their worker died: recorded as "
+            "sent-unconfirmed, never sent again",
             len(in_flight),
         )
         executions_record_sent(
             execution_ids=in_flight, now=now, holidays=holidays,
             status=StepExecution.Status.UNCONFIRMED,
         )  # fmt: skip
-    # Sent, but the worker died before the batch moved the enrolments on (the join
-    # starts from the few active enrolments that wait with no due time).
-    not_moved_on = list(
-        StepExecution.objects.filter(
-            status=StepExecution.Status.SENT,
-            started_at__lt=cutoff,
-            enrollment__status=Enrollment.Status.ACTIVE,
-            enrollment__next_due_at__isnull=True,
-            enrollment__next_step_id=F("step_id"),
-        ).values_list("pk", flat=True)[:BATCH_SIZE]
-    )
-    if not_moved_on:
-        executions_record_sent(execution_ids=not_moved_on, now=now, holidays=holidays)
