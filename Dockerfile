@@ -34,7 +34,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
 RUN uv sync --frozen --no-dev \
     && DEBUG=false SECRET_KEY=build-only-not-a-secret python manage.py collectstatic --noinput \
-    && mkdir -p var \
+    && mkdir -p var/media \
     && chown -R leanops:leanops var
 
 USER leanops:leanops

@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
     "leanops",
     "roles",
     "standardwork",
@@ -44,6 +46,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -51,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "leanops.middleware.session_idle_refresh",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "leanops.urls"
@@ -85,6 +91,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": cache_from_url(env_str("CACHE_URL", "locmem://"))}
 
 AUTH_USER_MODEL = "roles.User"
+# django-axes first: it refuses a login from a locked-out account or address
+# before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -127,6 +139,67 @@ DEMO_DATA_ALLOWED = env_bool("DEMO_DATA_ALLOWED", DEBUG)
 # client could claim HTTPS with the header.
 if env_bool("PROXY_SETS_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies in front of the web server append to X-Forwarded-For: the
+# client's address is the one the outermost of them saw. 0 (no proxy) reads the
+# socket's address only, so a client cannot pick its own address for the
+# login throttle by sending the header.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# HTTPS in production: plain HTTP is redirected, and browsers are told to use
+# HTTPS only (HSTS). /healthz stays on plain HTTP for the container's health
+# check, which probes 127.0.0.1 from inside (Dockerfile HEALTHCHECK).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# Only marks the site as eligible: nothing is preloaded until someone submits it.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+
+# A session ends after this long without a request. leanops.middleware renews
+# it at most every SESSION_REFRESH_MINUTES, so an ordinary request writes nothing.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 120)
+SESSION_REFRESH_MINUTES = env_int("SESSION_REFRESH_MINUTES", 5)
+if SESSION_REFRESH_MINUTES >= SESSION_IDLE_MINUTES:
+    raise EnvironmentSettingError(
+        "SESSION_REFRESH_MINUTES must be shorter than SESSION_IDLE_MINUTES"
+    )
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+
+# Content-Security-Policy (django-csp) on every response: scripts and styles
+# only from this site's own files, so an injected <script> or style attribute
+# does nothing. htmx is told not to inject its indicator style nor to eval
+# (templates/_base.html, htmx-config).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for
+# one account, or from one address, both are refused for LOGIN_COOLOFF_MINUTES,
+# on the site's login page and the admin's alike. Each failure and the lockout
+# are logged as warnings by the "axes" logger.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "leanops.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "leanops.base.http.client_ip"
+# Failures are kept (AccessAttempt); a row per successful login is not needed.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False  # no banner on every manage.py command; lockouts still log
+# The log names the account and the address (the password is always masked):
+# an operator reading a lockout needs to know whom and from where.
+AXES_SENSITIVE_PARAMETERS: list[str] = []
 
 # Email: console in the embedded default, SMTP in production.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -166,6 +239,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "standardwork.tasks.issue_due_checklists",
         "schedule": timedelta(minutes=5),
     },
+    "summarise-adherence-weeks": {
+        "task": "standardwork.tasks.summarise_adherence_weeks",
+        "schedule": timedelta(minutes=15),
+    },
     "send-due-reminders": {
         "task": "standardwork.tasks.send_due_reminders",
         "schedule": timedelta(minutes=5),
@@ -199,6 +276,9 @@ VALUESTREAM_DAILY_EMAIL_CAP = env_int("VALUESTREAM_DAILY_EMAIL_CAP", 300)
 # After how long a campaign email claimed by a worker that did not finish its batch
 # counts as abandoned (the worker died): longer than any batch takes to send.
 VALUESTREAM_STALE_CLAIM_SECONDS = env_int("VALUESTREAM_STALE_CLAIM_SECONDS", 600)
+# The mail provider signs its reply and bounce webhook with this secret (HMAC-SHA256 of
+# the body); unset, the hook refuses every call.
+INBOUND_HOOK_SECRET = env_str("INBOUND_HOOK_SECRET", "")
 
 LOGGING = {
     "version": 1,

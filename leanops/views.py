@@ -1,6 +1,7 @@
 import logging
 import sys
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -102,3 +103,16 @@ def healthz(request):
     503, with each problem in words, when any of them is down."""
     health = health_check()
     return JsonResponse(health.as_json(), status=200 if health.healthy else 503)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login refused by the throttle (AXES_LOCKOUT_CALLABLE):
+    the login page's layout saying for how long, with 429 Too Many Requests.
+    Only a login is ever refused, so the way back is the login page it came from
+    (the site's or the admin's)."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        "login_path": request.path,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

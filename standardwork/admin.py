@@ -28,6 +28,7 @@ from django.utils.html import format_html
 from standardwork.models import (
     Absence,
     Action,
+    AdherenceWeek,
     Check,
     CheckEvent,
     Checklist,
@@ -44,6 +45,7 @@ from standardwork.models import (
     StandardWorkTemplate,
     Standup,
     StandupAttendance,
+    SummarisedWeek,
     TemplateItem,
     TemplateVersion,
 )
@@ -400,6 +402,25 @@ class CheckEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     @admin.display(description="owner")
     def owner(self, obj: CheckEvent) -> str:
         return str(obj.check_item.checklist.owner)
+
+
+@admin.register(SummarisedWeek)
+class SummarisedWeekAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The weeks the summary tick has counted; a stale one is counted live until the next tick."""
+
+    list_display = ["week_start", "summarised_at", "stale"]
+    list_filter = ["stale"]
+
+
+@admin.register(AdherenceWeek)
+class AdherenceWeekAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """One person's counted checks of one closed week, as the dashboard's trend reads them."""
+
+    list_display = ["week_start", "owner", "done", "missed", "open", "open_monthly"]
+    list_select_related = ["owner"]
+    search_fields = _person_search("owner")
+    date_hierarchy = "week_start"
+    show_full_result_count = False
 
 
 @admin.register(Notice)

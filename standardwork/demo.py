@@ -33,7 +33,6 @@ from standardwork.demo_rhythm import ImprovementSummary, improvement_seed
 from standardwork.models import (
     Absence,
     Check,
-    CheckEvent,
     Checklist,
     MissReason,
     Notice,
@@ -335,9 +334,9 @@ def _templates_seed(
 
 @dataclass
 class _Intended:
-    """When each history row should say it happened; the services stamp the time they run."""
+    """When each checklist and notice should say it happened (the services stamp the time
+    they run); the check events take the demo's `now` from the services."""
 
-    events: dict[tuple[int, str], datetime] = field(default_factory=dict)
     verified_at: dict[int, datetime] = field(default_factory=dict)
     notices: dict[int, tuple[datetime, datetime | None]] = field(default_factory=dict)
 
@@ -455,7 +454,6 @@ class _History:
                 )
                 checklist_services.check_tick(actor=owner, check_id=check.pk, now=at)
                 check.status = Check.Status.DONE
-                self.intended.events[(check.pk, CheckEvent.Kind.TICK)] = at
                 self.summary.ticked += 1
             elif roll < TICK_SHARE + diligence + MISS_SHARE:
                 at = self._local(checklist.date, checklist.time_zone, time(16, 30), 60)
@@ -478,7 +476,6 @@ class _History:
                     now=at,
                 )
                 check.status = Check.Status.MISSED
-                self.intended.events[(check.pk, CheckEvent.Kind.MISS)] = at
                 self.summary.missed += 1
             else:
                 self.summary.left_open += 1
@@ -531,7 +528,7 @@ class _History:
                 else self.rng.choice([COUNTERMEASURE_REQUESTS[0], COUNTERMEASURE_REQUESTS[2]])
             )
             verification_services.check_request_countermeasure(
-                actor=verifier, check_id=check.pk, comment=comment
+                actor=verifier, check_id=check.pk, comment=comment, now=asked_at
             )
             notice = (
                 Notice.objects.filter(recipient_id=owner_id, kind=Notice.Kind.COUNTERMEASURE)
@@ -539,7 +536,6 @@ class _History:
                 .only("pk")
                 .first()
             )
-            self.intended.events[(check.pk, CheckEvent.Kind.REQUEST_COUNTERMEASURE)] = asked_at
             self.summary.countermeasures_requested += 1
             recorded_at = None
             # The last days' requests are still waiting: red until recorded (kamishibai).
@@ -551,9 +547,7 @@ class _History:
                     actor=self.users[owner_id],
                     check_id=check.pk,
                     countermeasure=self.rng.choice(COUNTERMEASURES),
-                )
-                self.intended.events[(check.pk, CheckEvent.Kind.RECORD_COUNTERMEASURE)] = (
-                    recorded_at
+                    now=recorded_at,
                 )
                 self.summary.countermeasures_recorded += 1
             if notice is not None:
@@ -609,6 +603,7 @@ class _History:
                 actor=verifiers[verifier_id],
                 check_id=check.pk,
                 comment=rng.choice([COUNTERMEASURE_REQUESTS[0], COUNTERMEASURE_REQUESTS[2]]),
+                now=asked_at,
             )
             notice = (
                 Notice.objects.filter(
@@ -623,9 +618,8 @@ class _History:
                 actor=check.checklist.owner,
                 check_id=check.pk,
                 countermeasure=rng.choice(COUNTERMEASURES),
+                now=recorded_at,
             )
-            self.intended.events[(check.pk, CheckEvent.Kind.REQUEST_COUNTERMEASURE)] = asked_at
-            self.intended.events[(check.pk, CheckEvent.Kind.RECORD_COUNTERMEASURE)] = recorded_at
             if notice is not None:
                 self.intended.notices[notice.pk] = (asked_at, recorded_at)
             self.summary.countermeasures_requested += 1
@@ -635,9 +629,7 @@ class _History:
         self, verifier: User, checklist: Checklist, checks: list[Check], day: date, zone: str
     ) -> None:
         at = self._local(day, zone, time(17, 0), 45)
-        verification_services.checklist_confirm(actor=verifier, checklist_id=checklist.pk)
-        for check in checks:
-            self.intended.events[(check.pk, CheckEvent.Kind.CONFIRM)] = at
+        verification_services.checklist_confirm(actor=verifier, checklist_id=checklist.pk, now=at)
         self.intended.verified_at[checklist.pk] = at
         self.summary.confirmed_days += 1
 
@@ -646,16 +638,12 @@ class _History:
     def _backdate(self) -> None:
         """Give the history the times it happened at.
 
-        The services stamp `timezone.now()` on issuing, verification and
-        events (auto_now_add), so a history written in one go would say it
-        all happened today. This is demo data only: nothing else rewrites
-        those stamps.
+        The services stamp `timezone.now()` on issuing and notices, so a
+        history written in one go would say it all happened today. This is
+        demo data only: nothing else rewrites those stamps. The check events
+        are not among them: each service stamps its event with the `now` the
+        demo gives it, and history rows are never updated.
         """
-        events = list(CheckEvent.objects.only("pk", "check_item_id", "kind", "at"))
-        for event in events:
-            event.at = self.intended.events.get((event.check_item_id, event.kind), event.at)
-        CheckEvent.objects.bulk_update(events, ["at"], batch_size=500)
-
         checklists = list(
             Checklist.objects.filter(date__lt=self.today).only(
                 "pk", "date", "time_zone", "issued_at", "verified_at"

@@ -13,7 +13,8 @@ organisation (roles.demo) and its standard work (standardwork.demo):
   version 2 from it.
 
 Everything is written through the services, as of the day it happened (their
-`now=`); the timestamps the database stamps itself are moved back afterwards.
+`now=`); the timestamps the database stamps itself are moved back afterwards
+(never a history row's: those take the service's `now`).
 Built once: nothing happens when a stand-up (or the call-block standard)
 already exists.
 """
@@ -36,7 +37,6 @@ from standardwork.models import (
     ControlPoint,
     ControlPointBaseline,
     Cycle,
-    CycleEvent,
     Impediment,
     Measurement,
     Notice,
@@ -405,6 +405,7 @@ class _Improvement:
             target="Connect rate of 20% or more for a week",
             stage="identification",
             standard=self.standard,
+            now=at,
         )
         self.moments[self.adopted.pk] = [at]
         connect = self.points["Connect rate"]
@@ -434,12 +435,13 @@ class _Improvement:
             actor=self.leader,
             cycle_id=self.adopted.pk,
             check_result="Connect rate rose from 12% to 21% over a week of morning calls.",
+            now=at,
         )
         self.moments[self.adopted.pk].append(at)
 
     def _act(self, at: datetime) -> None:
         cycle_services.cycle_act(
-            actor=self.leader, cycle_id=self.adopted.pk, note="Adopt the morning block"
+            actor=self.leader, cycle_id=self.adopted.pk, note="Adopt the morning block", now=at
         )
         self.moments[self.adopted.pk].append(at)
 
@@ -465,6 +467,7 @@ class _Improvement:
             hypothesis="A reminder call the day before keeps the slot.",
             target="No-show rate under 10%",
             stage="identification",
+            now=at,
         )
         self.moments[self.in_check.pk] = [at]
 
@@ -487,6 +490,7 @@ class _Improvement:
             actor=self.leader,
             cycle_id=self.in_check.pk,
             check_result="Nine days in: 2 no-shows out of 14 meetings; keep measuring.",
+            now=at,
         )
         self.moments[self.in_check.pk].append(at)
 
@@ -538,13 +542,13 @@ class _Improvement:
     # --- timestamps -------------------------------------------------------------------
 
     def _backdate(self) -> None:
-        """Give the cycles and values the times they happened at, not the seed's seconds."""
+        """Give the cycles and values the times they happened at, not the seed's seconds.
+
+        Their history (CycleEvent) has its times already: the services stamp each move
+        with its `now`, and history rows are never updated.
+        """
         for cycle_id, moments in self.moments.items():
-            events = CycleEvent.objects.filter(cycle_id=cycle_id).order_by("pk")
-            for event, at in zip(events, moments, strict=True):
-                CycleEvent.objects.filter(pk=event.pk).update(at=at)
             Cycle.objects.filter(pk=cycle_id).update(created_at=moments[0])
-            Cycle.objects.filter(pk=cycle_id, closed_at__isnull=False).update(closed_at=moments[-1])
         measurements = list(Measurement.objects.filter(pk__in=self.entered).only("pk"))
         for measurement in measurements:
             measurement.entered_at = self.entered[measurement.pk]

@@ -4,6 +4,7 @@ import smtplib
 
 from celery import shared_task
 
+from standardwork.services import adherence as adherence_services
 from standardwork.services import checklists as checklist_services
 from standardwork.services import followup
 from standardwork.services import reminders as reminder_services
@@ -14,6 +15,12 @@ from standardwork.services.followup import SEND_NOTICE_EMAIL
 @shared_task(name="standardwork.tasks.issue_due_checklists")
 def issue_due_checklists() -> int:
     return checklist_services.checklists_issue_due()
+
+
+@shared_task(name="standardwork.tasks.summarise_adherence_weeks")
+def summarise_adherence_weeks() -> int:
+    """Count the closed weeks the dashboard's trends read; a second run counts none."""
+    return adherence_services.adherence_weeks_summarise()
 
 
 @shared_task(name="standardwork.tasks.send_due_reminders")

@@ -119,6 +119,19 @@ standup_patterns: list = [
         standup_views.impediment_escalate,
         name="impediment_escalate",
     ),
+    # The card's forms, fetched when a person opens one (htmx), or as a page without JS.
+    path(
+        "impediments/<int:impediment_id>/remove/form/",
+        standup_views.impediment_form,
+        {"which": "remove"},
+        name="impediment_remove_form",
+    ),
+    path(
+        "impediments/<int:impediment_id>/escalate/form/",
+        standup_views.impediment_form,
+        {"which": "escalate"},
+        name="impediment_escalate_form",
+    ),
     path(
         "impediments/<int:impediment_id>/answer/",
         standup_views.impediment_answer,

@@ -1,7 +1,8 @@
 """The value stream in the admin: the holiday list, and read-mostly views of the rest.
 
 Campaigns, steps, calls and money are written through the pages (their
-services hold the rules); the admin is for looking and for the holiday list.
+services hold the rules); the admin is for looking and for the holiday list (which
+VSMs also keep on the Holidays page).
 A weekly review's agenda is what the meeting saw, so it is read-only here; its
 notes and actions are recorded on the review page, where the rules are enforced.
 """
@@ -14,6 +15,7 @@ from valuestream.models import (
     CallLog,
     Campaign,
     Enrollment,
+    Handoff,
     Holiday,
     Program,
     Prospect,
@@ -137,3 +139,10 @@ class SpendEntryAdmin(ReadOnly):
 @admin.register(RevenueEntry)
 class RevenueEntryAdmin(ReadOnly):
     list_display = ["program", "prospect", "won_on", "amount"]
+
+
+@admin.register(Handoff)
+class HandoffAdmin(ReadOnly):
+    list_display = ["prospect", "from_team", "to_team", "stage", "handed_off_at", "acknowledged_at"]
+    list_filter = ["to_team", "stage"]
+    list_select_related = ["prospect", "from_team", "to_team"]

@@ -23,17 +23,18 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from roles.models import Membership, Team
+from roles.models import Membership, Stage, Team
 from standardwork.models import Action, ControlPoint
 from standardwork.services import followup
 from valuestream import schedule
 from valuestream.models import CallLog, Campaign, Enrollment, Program, StepExecution
 from valuestream.services import calls as call_services
 from valuestream.services import campaigns as campaign_services
-from valuestream.services import economics, engine, feed, training
+from valuestream.services import economics, engine, feed, handoffs, training
 from valuestream.services import prospects as prospect_services
 
 TEAM = "Pumps Prospecting"
+HANDOFF_TEAM = "Pumps Key Accounts"  # serves acquisition: a qualified prospect goes there
 VALUE_STREAM = "Industrial Pumps"
 TRADE_SHOW = "Pump Expo 2026 follow-up"
 WEBINAR = "Smart pumping webinar follow-up"
@@ -164,6 +165,7 @@ class _Builder:
         self._direct_mail_posted()
         self._training(script)
         self._feeds()
+        self._handoff()
         return DemoCampaigns(2, prospects + late, *stats)  # late: scans and registrants
 
     def _campaign(self, name, kind, event_name, day, program) -> Campaign:
@@ -302,6 +304,27 @@ class _Builder:
             point = ControlPoint.objects.filter(team=self.team, name=name).first()
             if point is not None:
                 feed.feed_attach(control_point=point, metric=metric)
+
+    def _handoff(self) -> None:
+        """One prospect the caller qualified, handed to Key Accounts and waiting for its
+        coordinator's acknowledgement: the TC finds it on the Handoffs page."""
+        receiving = Team.objects.filter(name=HANDOFF_TEAM).first()
+        member = Membership.objects.filter(
+            team=self.team, role=Membership.Role.MEMBER, user__username="member"
+        ).first()
+        connected = CallLog.objects.filter(
+            campaign__team=self.team, disposition=CallLog.Disposition.CONNECT,
+            prospect__stage=Stage.IDENTIFICATION, prospect__team=self.team,
+        ).order_by("-called_at", "pk")  # fmt: skip
+        call = connected.first()
+        if receiving is None or member is None or call is None:
+            return
+        handoffs.prospect_hand_off(
+            actor=member.user, prospect_id=call.prospect_id, to_team=receiving,
+            stage=Stage.ACQUISITION, now=self.now,
+            note="Qualified on the call: 12 sites, budget approved for next year. "
+            "Wants a quote for the booster sets.",
+        )  # fmt: skip
 
 
 def campaigns_seed(*, organisation, now: datetime | None = None) -> DemoCampaigns | None:

@@ -1,10 +1,12 @@
 """CSV exports, safe to open in a spreadsheet: a cell that starts with =, +, -, @
-(or a tab or carriage return) is prefixed with ' so it is read as text, not a formula."""
+(or a tab, carriage return, line feed or NUL: OWASP's CSV injection list and ASVS 5
+1.2.10) is prefixed with ' so it is read as text, not a formula. Every CSV the app
+serves is written here."""
 
 import csv
 from collections.abc import Iterable
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\x00")
 
 
 def cell(value) -> str:
@@ -17,8 +19,13 @@ class Echo:
         return value
 
 
-def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
+def csv_rows(rows: Iterable[Iterable]) -> Iterable[str]:
+    """Each row as one escaped CSV line, for a StreamingHttpResponse."""
     writer = csv.writer(Echo())
-    yield writer.writerow([cell(value) for value in header])
     for row in rows:
         yield writer.writerow([cell(value) for value in row])
+
+
+def csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
+    yield from csv_rows([header])
+    yield from csv_rows(rows)

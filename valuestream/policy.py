@@ -14,6 +14,8 @@ from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
 from valuestream.models import (
     Campaign,
+    Handoff,
+    Holiday,
     Prospect,
     ProspectImport,
     Recording,
@@ -26,6 +28,9 @@ NOT_VSM = "Only the value stream's VSM allocates its budget."
 NOT_CALLER = "Only the caller, or the team's leader or coordinator, logs this call."
 NOT_TRAINER = "Only the team's coordinator logs its script-playback training."
 NOT_IN_TEAM = "Only people in the team record this."
+NOT_HANDING_OFF = "Only people in the team that has the prospect hand it off."
+NOT_RECEIVING_TC = "Only the coordinator of the receiving team acknowledges a handoff."
+NOT_HOLIDAY_KEEPER = "Only a value stream's VSM changes the holidays."
 
 
 def visible_campaigns(user: User) -> QuerySet[Campaign]:
@@ -38,6 +43,43 @@ def visible_prospects(user: User) -> QuerySet[Prospect]:
 
 def visible_imports(user: User) -> QuerySet[ProspectImport]:
     return ProspectImport.objects.filter(team__in=organisation.visible_teams(user))
+
+
+def visible_handoffs(user: User) -> QuerySet[Handoff]:
+    """Both teams see a handoff: the sender follows it, the receiver acts on it."""
+    teams = organisation.visible_teams(user)
+    return Handoff.objects.filter(Q(from_team__in=teams) | Q(to_team__in=teams))
+
+
+def can_hand_off(user: User, team: Team) -> bool:
+    """Hand a prospect of `team` to another team: its members, TL and TC (the people who
+    work the prospect know when it is ready; the TC steps in at handoffs)."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or organisation.in_team(user, team)
+
+
+def can_acknowledge_handoff(user: User, handoff: Handoff) -> bool:
+    """Only the receiving team's coordinator: not its TL, not the VSM, not an administrator.
+    The acknowledgement says a named person took the prospect in."""
+    return user.is_authenticated and handoff.to_team.coordinator_id == user.pk
+
+
+def visible_holidays(user: User) -> QuerySet[Holiday]:
+    """The holidays are the organisation's, one list for every send window: everyone who
+    runs or serves a value stream reads them."""
+    if not user.is_authenticated:
+        return Holiday.objects.none()
+    return Holiday.objects.all()
+
+
+def can_manage_holidays(user: User) -> bool:
+    """A VSM (or an administrator) adds and removes holidays. The list holds for every
+    campaign's send window, so it is changed by the people with the final say over a
+    value stream, not by a team's coordinator, who serves one team among several."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or ValueStream.objects.filter(vsm=user).exists()
 
 
 def visible_training(user: User) -> QuerySet[TrainingSession]:

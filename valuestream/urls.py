@@ -4,6 +4,9 @@ from valuestream.views import calendar_feed, dashboard, reviews
 from valuestream.views import calls as call_views
 from valuestream.views import campaigns as campaign_views
 from valuestream.views import economics as economics_views
+from valuestream.views import handoffs as handoff_views
+from valuestream.views import holidays as holiday_views
+from valuestream.views import inbound as inbound_views
 from valuestream.views import prospects as prospect_views
 from valuestream.views import reports as report_views
 from valuestream.views import training as training_views
@@ -26,6 +29,14 @@ urlpatterns: list = [
         name="campaign_run_due",
     ),
     path(
+        "campaigns/<int:campaign_id>/pause/", campaign_views.campaign_pause, name="campaign_pause"
+    ),
+    path(
+        "campaigns/<int:campaign_id>/resume/",
+        campaign_views.campaign_resume,
+        name="campaign_resume",
+    ),
+    path(
         "enrollments/<int:enrollment_id>/reply/",
         campaign_views.enrollment_reply,
         name="enrollment_reply",
@@ -43,6 +54,21 @@ urlpatterns: list = [
         prospect_views.campaign_prospects_csv,
         name="campaign_prospects_csv",
     ),
+    # handoffs between teams
+    path("handoffs/", handoff_views.handoff_list, name="handoff_list"),
+    path(
+        "handoffs/<int:handoff_id>/acknowledge/",
+        handoff_views.handoff_acknowledge,
+        name="handoff_acknowledge",
+    ),
+    path(
+        "prospects/<int:prospect_id>/hand-off/",
+        handoff_views.prospect_hand_off,
+        name="prospect_hand_off",
+    ),
+    # the holidays no step runs on
+    path("holidays/", holiday_views.holiday_list, name="holiday_list"),
+    path("holidays/remove/", holiday_views.holiday_remove, name="holiday_remove"),
     # reports
     path(
         "campaigns/<int:campaign_id>/report/", report_views.campaign_report, name="campaign_report"
@@ -68,6 +94,8 @@ urlpatterns: list = [
     path("recordings/<int:recording_id>/", training_views.recording_audio, name="recording_audio"),
     # public: the one-click unsubscribe
     path("unsubscribe/", unsubscribe_views.unsubscribe, name="unsubscribe"),
+    # public: the mail provider's reply and bounce webhook, signed with INBOUND_HOOK_SECRET
+    path("hooks/inbound/", inbound_views.inbound_hook, name="inbound_hook"),
     # The weekly review and the VSM's dashboard (issue 11).
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path(

@@ -6,6 +6,7 @@ turn them into something safe to use, or a clear refusal, never a 500.
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -88,3 +89,25 @@ def parse_week_param(
         value = monday.isoformat()
     day = parse_date_param(value, default=default, earliest=earliest, latest=latest)
     return day - timedelta(days=day.isoweekday() - 1)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address, trusting X-Forwarded-For only as far as our own proxies.
+
+    Each of the TRUSTED_PROXY_COUNT proxies in front appends the address it saw,
+    so the client is that many entries from the right; whatever is further left
+    the client wrote itself. With fewer entries than that the request did not
+    come through the proxies, and the socket's address is the only truth.
+    """
+    remote_addr = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote_addr
+    forwarded = [
+        entry.strip()
+        for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if entry.strip()
+    ]
+    if len(forwarded) < proxies:
+        return remote_addr
+    return forwarded[-proxies]

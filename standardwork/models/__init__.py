@@ -22,12 +22,14 @@ from standardwork.models.improvement import (
 from standardwork.models.rhythm import Impediment, Standup, StandupAttendance
 from standardwork.models.standard import (
     Absence,
+    AdherenceWeek,
     Check,
     CheckEvent,
     Checklist,
     LayerTarget,
     MissReason,
     StandardWorkTemplate,
+    SummarisedWeek,
     TemplateItem,
     TemplateVersion,
 )
@@ -35,6 +37,7 @@ from standardwork.models.standard import (
 __all__ = [
     "Absence",
     "Action",
+    "AdherenceWeek",
     "Check",
     "CheckEvent",
     "Checklist",
@@ -51,6 +54,7 @@ __all__ = [
     "StandardWorkTemplate",
     "Standup",
     "StandupAttendance",
+    "SummarisedWeek",
     "TemplateItem",
     "TemplateVersion",
 ]

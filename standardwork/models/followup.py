@@ -76,6 +76,7 @@ class Notice(models.Model):
         ESCALATION_ANSWER = "answer", "Escalation answered"
         CONTROL_POINT = "control_point", "Control point out of limits"
         WEEKLY_REVIEW = "weekly_review", "Weekly review"
+        HANDOFF = "handoff", "Prospect handed off"
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"

@@ -8,6 +8,7 @@ points at Cycle.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from roles.models import Stage, Team
 from standardwork.models.standard import StandardWorkTemplate
@@ -85,7 +86,9 @@ class CycleEvent(models.Model):
     from_phase = models.CharField(max_length=10, choices=Cycle.Phase.choices)
     to_phase = models.CharField(max_length=10, choices=Cycle.Phase.choices)
     note = models.CharField(max_length=1000, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # The move's instant, given by the service (the demo's moves happened in the past);
+    # never changed afterwards.
+    at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]

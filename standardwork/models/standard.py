@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from roles.models import Layer, Team, ValueStream, Weekday
 
@@ -352,10 +353,58 @@ class CheckEvent(models.Model):
     )
     kind = models.CharField(max_length=10, choices=Kind.choices)
     text = models.CharField(max_length=500, blank=True)
-    at = models.DateTimeField(auto_now_add=True)
+    # The change's instant, given by the service (the demo's changes happened in the
+    # past); never changed afterwards.
+    at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AdherenceWeek(models.Model):
+    """One person's checks of one closed ISO week, counted: the dashboard's trend reads
+    these instead of scanning the weeks' checks on every request.
+
+    Kept by `adherence_weeks_summarise` (a beat tick), a week at a time (see
+    `SummarisedWeek`). The counts are raw: an item still open is counted in `open` or,
+    for a monthly item, in `open_monthly`, and the reader settles them against its own
+    today exactly as the live count does (a monthly item stays open while its month runs).
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_start = models.DateField(help_text="The Monday of the week (the checklists' local dates).")
+    done = models.PositiveIntegerField(default=0)
+    missed = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    open_monthly = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["week_start", "owner"], name="standardwork_adherence_week_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} week of {self.week_start}"
+
+
+class SummarisedWeek(models.Model):
+    """A week `adherence_weeks_summarise` has counted for everyone (a person with no
+    `AdherenceWeek` row in it had no checks that week).
+
+    A write that changes a closed week's checks afterwards (a monthly item ticked later
+    in its month, leave recorded after the fact, a checklist issued in catch-up) marks
+    the week `stale` in its own transaction: readers count that week live until the
+    tick has counted it again.
+    """
+
+    week_start = models.DateField(unique=True)
+    summarised_at = models.DateTimeField(null=True, blank=True)
+    stale = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return f"week of {self.week_start}{' (stale)' if self.stale else ''}"

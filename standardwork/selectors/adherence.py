@@ -10,9 +10,10 @@ length of the history.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from roles import policy as organisation
@@ -21,7 +22,15 @@ from roles.models import Layer, Team, User
 from roles.selectors import PersonPlace, person_places
 from standardwork import calendar
 from standardwork.defaults import LAYER_TARGETS
-from standardwork.models import Check, CheckEvent, LayerTarget, MissReason, TemplateItem
+from standardwork.models import (
+    AdherenceWeek,
+    Check,
+    CheckEvent,
+    LayerTarget,
+    MissReason,
+    SummarisedWeek,
+    TemplateItem,
+)
 from standardwork.selectors.verification import miss_reason_label, with_miss_history
 
 NO_REASON = "Not done, no reason given"
@@ -354,3 +363,91 @@ def team_results(*, team: Team, week_start: date, today: date) -> TeamResults:
         people=team_people(team), start=week_start, end=week_start + timedelta(days=6), today=today
     )
     return TeamResults(team=team, report=report, nav=WeekNav.of(week_start, today))
+
+
+# --- whole weeks, for trends ----------------------------------------------------------
+
+
+@dataclass
+class WeekCounts:
+    """One person's checks of one week, as they stand (not yet settled against a today)."""
+
+    done: int = 0
+    missed: int = 0
+    open: int = 0
+    open_monthly: int = 0
+
+
+def week_counts(
+    *, mondays: list[date], owner_ids: list[int] | None = None
+) -> dict[tuple[int, date], WeekCounts]:
+    """Checks per (person, Monday) over the weeks of `mondays` (everyone's when
+    `owner_ids` is None), counted by status in one grouped query."""
+    if not mondays:
+        return {}
+    checks = Check.objects.filter(
+        checklist__date__range=(min(mondays), max(mondays) + timedelta(days=6))
+    )
+    if owner_ids is not None:
+        checks = checks.filter(checklist__owner_id__in=owner_ids)
+    wanted = set(mondays)
+    counts: dict[tuple[int, date], WeekCounts] = defaultdict(WeekCounts)
+    for row in (
+        checks.annotate(week=TruncWeek("checklist__date"))
+        .values("checklist__owner_id", "week", "status", "item__cadence")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        monday = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
+        if monday not in wanted:
+            continue
+        tally = counts[(row["checklist__owner_id"], monday)]
+        if row["status"] == Check.Status.OPEN:
+            if row["item__cadence"] == TemplateItem.Cadence.MONTHLY:
+                tally.open_monthly += row["count"]
+            else:
+                tally.open += row["count"]
+        elif row["status"] == Check.Status.DONE:
+            tally.done += row["count"]
+        else:
+            tally.missed += row["count"]
+    return dict(counts)
+
+
+def week_settled(counts: WeekCounts, monday: date, today: date) -> Tally:
+    """A past week's done and missed as of `today`: an item left open after its week is
+    missed, except a monthly item whose month is still running (as `adherence_report`)."""
+    month_running = monday + timedelta(days=6) >= today.replace(day=1)
+    return Tally(
+        done=counts.done,
+        missed=counts.missed + counts.open + (0 if month_running else counts.open_monthly),
+        open=counts.open_monthly if month_running else 0,
+    )
+
+
+def past_week_tallies(
+    *, owner_ids: list[int], mondays: list[date], today: date
+) -> dict[int, dict[date, Tally]]:
+    """Done and missed per person and week over `mondays` (whole weeks before this one).
+
+    Weeks the tick has summarised (`SummarisedWeek`, not stale) come from their
+    `AdherenceWeek` rows; any other week is counted live from its checks, so the
+    figures are the same either way. Two queries, three when a week is not summarised.
+    """
+    summarised = set(
+        SummarisedWeek.objects.filter(week_start__in=mondays, stale=False).values_list(
+            "week_start", flat=True
+        )
+    )
+    counts: dict[tuple[int, date], WeekCounts] = {}
+    if summarised:
+        for owner_id, monday, done, missed, open_, open_monthly in AdherenceWeek.objects.filter(
+            owner_id__in=owner_ids, week_start__in=summarised
+        ).values_list("owner_id", "week_start", "done", "missed", "open", "open_monthly"):
+            counts[(owner_id, monday)] = WeekCounts(done, missed, open_, open_monthly)
+    live = [monday for monday in mondays if monday not in summarised]
+    counts.update(week_counts(mondays=live, owner_ids=owner_ids))
+    weeks: dict[int, dict[date, Tally]] = defaultdict(dict)
+    for (owner_id, monday), week in counts.items():
+        weeks[owner_id][monday] = week_settled(week, monday, today)
+    return weeks

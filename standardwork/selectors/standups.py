@@ -164,6 +164,11 @@ def decorate_impediments(
             and policy.can_answer_escalation(viewer, impediment)
         )
         impediment.escalation_targets = escalation_targets(team) if impediment.can_escalate else []
+        # What a refused change left on the card (the view sets them): present on every
+        # card, because a missing attribute makes the template engine run dir() on the
+        # model instance at each lookup.
+        impediment.errors = {}
+        impediment.values = {}
     return impediments
 
 

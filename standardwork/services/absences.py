@@ -1,12 +1,14 @@
 """Writes to leave: an absence means no checklist on its days."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from roles import policy as organisation
 from roles.models import User
-from standardwork.models import Absence, Check, Checklist
+from standardwork.models import Absence, Check, CheckEvent, Checklist
+from standardwork.services.adherence import adherence_weeks_invalidate
 
 
 @transaction.atomic
@@ -23,8 +25,15 @@ def absence_record(
     )
     absence.full_clean()
     absence.save()
-    # Days already issued but now on leave lose their untouched checklist.
+    # Days already issued but now on leave lose their untouched checklist. Untouched
+    # means no history too: an item ticked and undone is open again, but its events
+    # stay (history is never deleted), and so does its checklist.
     Checklist.objects.filter(
         owner=person, date__range=(start_date, end_date), checks__status=Check.Status.OPEN
-    ).exclude(checks__status__in=[Check.Status.DONE, Check.Status.MISSED]).delete()
+    ).exclude(checks__status__in=[Check.Status.DONE, Check.Status.MISSED]).exclude(
+        Exists(CheckEvent.objects.filter(check_item__checklist=OuterRef("pk")))
+    ).delete()
+    adherence_weeks_invalidate(
+        days=[start_date + timedelta(days=n) for n in range((end_date - start_date).days + 1)]
+    )
     return absence

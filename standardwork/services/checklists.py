@@ -32,6 +32,7 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
+from standardwork.services.adherence import adherence_weeks_invalidate
 
 # How far back a tick fills in days the worker was down for.
 CATCH_UP_DAYS = 14
@@ -134,6 +135,7 @@ def _issue(*, place: PersonPlace, day: date, items: list[TemplateItem]) -> Check
                 ],
                 ignore_conflicts=True,
             )
+            adherence_weeks_invalidate(days=[day])
     return checklist
 
 
@@ -175,6 +177,8 @@ def _issue_many(wanted: list[tuple[PersonPlace, date, list[TemplateItem]]]) -> i
             ],
             ignore_conflicts=True,
         )
+        # A catch-up after a long outage may issue into a week already summarised.
+        adherence_weeks_invalidate(days={checklist.date for checklist in created})
     return len(created)
 
 
@@ -283,8 +287,14 @@ def _require_own_current_check(actor: User, check: Check, now: datetime | None) 
         )
 
 
-def check_event_add(check: Check, actor: User | None, kind: str, text: str = "") -> None:
-    CheckEvent.objects.create(check_item=check, actor=actor, kind=kind, text=text[:500])
+def check_event_add(
+    check: Check, actor: User | None, kind: str, text: str = "", now: datetime | None = None
+) -> None:
+    """Append to the check's history, stamped with the change's own instant (`now`):
+    history is written once and never backdated or changed afterwards."""
+    CheckEvent.objects.create(
+        check_item=check, actor=actor, kind=kind, text=text[:500], at=now or timezone.now()
+    )
 
 
 @transaction.atomic
@@ -305,7 +315,8 @@ def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
             "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
         ]
     )  # fmt: skip
-    check_event_add(check, actor, CheckEvent.Kind.TICK)
+    check_event_add(check, actor, CheckEvent.Kind.TICK, now=check.done_at)
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check
 
 
@@ -332,7 +343,8 @@ def check_undo(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
             "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
         ]
     )  # fmt: skip
-    check_event_add(check, actor, CheckEvent.Kind.UNDO)
+    check_event_add(check, actor, CheckEvent.Kind.UNDO, now=now)
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check
 
 
@@ -370,5 +382,6 @@ def check_mark_missed(
             "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
         ]
     )  # fmt: skip
-    check_event_add(check, actor, CheckEvent.Kind.MISS, f"{check.reason_label}: {note}")
+    check_event_add(check, actor, CheckEvent.Kind.MISS, f"{check.reason_label}: {note}", now)
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check

@@ -98,10 +98,21 @@ def next_phase(phase: str) -> str | None:
 
 
 def _event(
-    cycle: Cycle, actor: User | None, from_phase: str, to_phase: str, note: str = ""
+    cycle: Cycle,
+    actor: User | None,
+    from_phase: str,
+    to_phase: str,
+    note: str = "",
+    now: datetime | None = None,
 ) -> None:
+    # Stamped with the move's own instant: history is written once, never backdated.
     CycleEvent.objects.create(
-        cycle=cycle, actor=actor, from_phase=from_phase, to_phase=to_phase, note=note[:1000]
+        cycle=cycle,
+        actor=actor,
+        from_phase=from_phase,
+        to_phase=to_phase,
+        note=note[:1000],
+        at=now or timezone.now(),
     )
 
 
@@ -124,15 +135,22 @@ def _require_move(cycle: Cycle, to_phase: str) -> None:
         raise ValidationError(refusal, code="transition")
 
 
-def _move(cycle: Cycle, actor: User, to_phase: str, note: str, fields: list[str]) -> Cycle:
+def _move(
+    cycle: Cycle,
+    actor: User,
+    to_phase: str,
+    note: str,
+    fields: list[str],
+    now: datetime | None = None,
+) -> Cycle:
     from_phase = cycle.phase
     cycle.phase = to_phase
     if to_phase == Phase.CLOSED:
-        cycle.closed_at = timezone.now()
+        cycle.closed_at = now or timezone.now()
         fields = [*fields, "closed_at"]
     cycle.full_clean(exclude=["team", "standard", "follow_up", "created_by"])
     cycle.save(update_fields=["phase", *fields])
-    _event(cycle, actor, from_phase, to_phase, note)
+    _event(cycle, actor, from_phase, to_phase, note, now)
     return cycle
 
 
@@ -200,6 +218,7 @@ def cycle_start(
     target: str = "",
     stage: str = "",
     standard: StandardWorkTemplate | None = None,
+    now: datetime | None = None,
 ) -> Cycle:
     """Plan a cycle: the problem, the hypothesis and the target (PDCA), or the standard (SDCA)."""
     organisation.require(policy.can_move_cycle(actor, team), MOVE_REFUSED)
@@ -208,7 +227,7 @@ def cycle_start(
         hypothesis=hypothesis, target=target, stage=stage, standard=standard,
     )  # fmt: skip
     cycle.save()
-    _event(cycle, actor, Phase.PLAN, Phase.PLAN, "Started")
+    _event(cycle, actor, Phase.PLAN, Phase.PLAN, "Started", now)
     return cycle
 
 
@@ -241,7 +260,12 @@ def cycle_do(
     )
     count = len(rows)
     return _move(
-        cycle, actor, Phase.DO, note.strip() or f"{count} action{'s' if count != 1 else ''}", []
+        cycle,
+        actor,
+        Phase.DO,
+        note.strip() or f"{count} action{'s' if count != 1 else ''}",
+        [],
+        now,
     )
 
 
@@ -273,7 +297,9 @@ def cycle_action_add(
 
 
 @transaction.atomic
-def cycle_check(*, actor: User, cycle_id: int, check_result: str) -> Cycle:
+def cycle_check(
+    *, actor: User, cycle_id: int, check_result: str, now: datetime | None = None
+) -> Cycle:
     """Do -> Check, with what the results show against the cycle's control points."""
     cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
@@ -284,16 +310,16 @@ def cycle_check(*, actor: User, cycle_id: int, check_result: str) -> Cycle:
             {"check_result": "Say what the results show against the cycle's control points."}
         )
     cycle.check_result = check_result
-    return _move(cycle, actor, Phase.CHECK, "", ["check_result"])
+    return _move(cycle, actor, Phase.CHECK, "", ["check_result"], now)
 
 
 @transaction.atomic
-def cycle_act(*, actor: User, cycle_id: int, note: str = "") -> Cycle:
+def cycle_act(*, actor: User, cycle_id: int, note: str = "", now: datetime | None = None) -> Cycle:
     """Check -> Act: the team decides what to do with what it learned."""
     cycle = _locked(cycle_id)
     organisation.require(policy.can_move_cycle(actor, cycle.team), MOVE_REFUSED)
     _require_move(cycle, Phase.ACT)
-    return _move(cycle, actor, Phase.ACT, note.strip(), [])
+    return _move(cycle, actor, Phase.ACT, note.strip(), [], now)
 
 
 def outcome_refusal(cycle: Cycle, outcome: str) -> str | None:
@@ -314,7 +340,9 @@ def _require_outcome(cycle: Cycle, outcome: str) -> None:
         raise ValidationError(refusal, code="transition")
 
 
-def _close(cycle: Cycle, actor: User, *, outcome: str, note: str, fields=()) -> Cycle:
+def _close(
+    cycle: Cycle, actor: User, *, outcome: str, note: str, fields=(), now: datetime | None = None
+) -> Cycle:
     cycle.outcome = outcome
     cycle.outcome_note = note
     return _move(
@@ -323,6 +351,7 @@ def _close(cycle: Cycle, actor: User, *, outcome: str, note: str, fields=()) -> 
         Phase.CLOSED,
         f"{Outcome(outcome).label}{f': {note}' if note else ''}",
         ["outcome", "outcome_note", *fields],
+        now,
     )
 
 
@@ -374,7 +403,7 @@ def cycle_adopt(
             actor=actor,
             effective_from=template_today(cycle.standard, now=now),
         )
-    _close(cycle, actor, outcome=Outcome.ADOPT, note=note)
+    _close(cycle, actor, outcome=Outcome.ADOPT, note=note, now=now)
     starts_on = version.effective_from if version else team_today(cycle.team, now)
     _baselines_for_adoption(cycle, actor=actor, starts_on=starts_on)
     return version

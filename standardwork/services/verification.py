@@ -6,6 +6,8 @@ row does not exist or the actor may not see its owner's standard work, 403 when
 they may see it but not do this, then validates and writes.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -43,7 +45,7 @@ def _checklist_lock(checklist_id: int, *, actor: User) -> Checklist:
 
 
 @transaction.atomic
-def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
+def checklist_confirm(*, actor: User, checklist_id: int, now: datetime | None = None) -> Checklist:
     """The layer above confirms a person's day: every unverified item is confirmed.
 
     Confirming again after the owner changed items (the board marks them
@@ -58,7 +60,7 @@ def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
         .filter(changed=True)
     )
     checklist.verified_by = actor
-    checklist.verified_at = timezone.now()
+    checklist.verified_at = now or timezone.now()
     checklist.save(update_fields=["verified_by", "verified_at"])
     checks = list(checklist.checks.filter(verification=Check.Verification.NONE))
     for check in checks:
@@ -67,7 +69,12 @@ def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
     Check.objects.bulk_update(checks, ["verification", "verified_by"])
     CheckEvent.objects.bulk_create(
         [
-            CheckEvent(check_item=check, actor=actor, kind=CheckEvent.Kind.CONFIRM)
+            CheckEvent(
+                check_item=check,
+                actor=actor,
+                kind=CheckEvent.Kind.CONFIRM,
+                at=checklist.verified_at,
+            )
             for check in [*checks, *reconfirmed]
         ]
     )
@@ -75,7 +82,9 @@ def checklist_confirm(*, actor: User, checklist_id: int) -> Checklist:
 
 
 @transaction.atomic
-def check_request_countermeasure(*, actor: User, check_id: int, comment: str) -> Check:
+def check_request_countermeasure(
+    *, actor: User, check_id: int, comment: str, now: datetime | None = None
+) -> Check:
     """Ask the owner for a countermeasure; the item stays red until they record one."""
     check = check_lock(check_id, actor=actor)
     owner = check.checklist.owner
@@ -91,7 +100,7 @@ def check_request_countermeasure(*, actor: User, check_id: int, comment: str) ->
     check.save(
         update_fields=["verification", "verification_comment", "verified_by", "countermeasure"]
     )
-    check_event_add(check, actor, CheckEvent.Kind.REQUEST_COUNTERMEASURE, comment)
+    check_event_add(check, actor, CheckEvent.Kind.REQUEST_COUNTERMEASURE, comment, now)
     followup.notice_send(
         recipient_id=owner.pk,
         kind=Notice.Kind.COUNTERMEASURE,
@@ -104,7 +113,9 @@ def check_request_countermeasure(*, actor: User, check_id: int, comment: str) ->
 
 
 @transaction.atomic
-def check_record_countermeasure(*, actor: User, check_id: int, countermeasure: str) -> Check:
+def check_record_countermeasure(
+    *, actor: User, check_id: int, countermeasure: str, now: datetime | None = None
+) -> Check:
     """The owner answers a request with a countermeasure; the item turns green, and the
     notice that asked for it is resolved."""
     check = check_lock(check_id, actor=actor)
@@ -118,6 +129,6 @@ def check_record_countermeasure(*, actor: User, check_id: int, countermeasure: s
     check.countermeasure = countermeasure
     check.full_clean(exclude=["checklist", "item", "verified_by", "miss_reason"])
     check.save(update_fields=["verification", "countermeasure"])
-    check_event_add(check, actor, CheckEvent.Kind.RECORD_COUNTERMEASURE, countermeasure)
+    check_event_add(check, actor, CheckEvent.Kind.RECORD_COUNTERMEASURE, countermeasure, now)
     followup.notices_resolve(about=followup.notice_about("check", check.pk))
     return check

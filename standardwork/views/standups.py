@@ -409,6 +409,36 @@ def impediment_detail(request, impediment_id: int):
     )
 
 
+# A card's longer forms: who may open each (the rule its POST asks) and the refusal.
+IMPEDIMENT_FORMS = {
+    "remove": (policy.can_change_impediment, services.NOT_OWNER),
+    "escalate": (policy.can_escalate_impediment, services.NOT_ESCALATOR),
+}
+
+
+@require_GET
+@login_required
+def impediment_form(request, impediment_id: int, which: str):
+    """One form of an impediment's card: the fragment htmx fetches when the person opens
+    it on a list of cards, or, without JavaScript, the impediment's page with it open."""
+    impediment = selectors.impediment_card(viewer=request.user, impediment_id=impediment_id)
+    if impediment is None:
+        raise Http404("No such impediment.")
+    rule, refusal = IMPEDIMENT_FORMS[which]
+    organisation.require(rule(request.user, impediment), refusal)
+    context = {
+        "impediment": impediment,
+        "return_to": safe_next(
+            request, reverse("standardwork:impediment_detail", args=[impediment_id])
+        ),
+        "show_team": request.GET.get("show_team") == "1",
+        "open_form": which,
+    }
+    if request.htmx:
+        return render(request, f"{BOARD}#{which}_form", context)
+    return render(request, "standardwork/impediment_detail.html", context)
+
+
 def _card_options(request) -> dict:
     return {"show_team": request.POST.get("show_team") == "1"}
 

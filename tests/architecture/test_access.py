@@ -80,6 +80,8 @@ from valuestream.models import (
     CallScript,
     Campaign,
     Enrollment,
+    Handoff,
+    Prospect,
     ProspectImport,
     Recording,
     Step,
@@ -89,7 +91,16 @@ from valuestream.models import (
 
 # URL names anyone may open without signing in. The calendar feed's key is its
 # secret token (a calendar app cannot log in): any other token answers 404.
-PUBLIC = {"login", "logout", "healthz", "valuestream:unsubscribe", "valuestream:calendar_feed"}
+# The mail provider's inbound hook cannot log in either: its HMAC signature is its key
+# (tests/valuestream/test_inbound_hook.py).
+PUBLIC = {
+    "login",
+    "logout",
+    "healthz",
+    "valuestream:unsubscribe",
+    "valuestream:calendar_feed",
+    "valuestream:inbound_hook",
+}
 # Values for the kwargs of PUBLIC URLs that are no object's id.
 PUBLIC_KWARGS = {"token": "no-such-token"}
 SKIPPED_NAMESPACES = {"admin"}
@@ -108,7 +119,9 @@ OUTSIDERS = {
 SAME_VALUE_STREAM = {"michael.brennan", "ashley.turner", "marcom"}
 # The weekly review is attended by the TLs of the value stream's teams and by
 # Marketing Communication: theirs too.
-OWN_TO_THE_SAME_VALUE_STREAM = {"value_stream_id", "review_id"}
+# A handoff belongs to both its teams: Pumps Prospecting's handoff to Key Accounts is
+# Key Accounts' to see (and its TC's to acknowledge).
+OWN_TO_THE_SAME_VALUE_STREAM = {"value_stream_id", "review_id", "handoff_id"}
 
 # kwarg -> (model, filter given the target team): a URL's kwarg is filled with
 # the newest such object of the Pumps Prospecting team. A URL with a kwarg
@@ -148,6 +161,8 @@ OUTSIDER_OBJECTS: dict[str, tuple[type[Model], Callable[[Team], Q]]] = {
     "import_id": (ProspectImport, lambda team: Q(team=team)),
     "call_id": (StepExecution, lambda team: Q(enrollment__campaign__team=team, status="call_due")),
     "recording_id": (Recording, lambda team: Q(session__team=team)),
+    "prospect_id": (Prospect, lambda team: Q(team=team)),
+    "handoff_id": (Handoff, lambda team: Q(from_team=team) | Q(to_team=team)),
     "review_id": (WeeklyReview, lambda team: Q(value_stream__teams=team)),
 }
 

@@ -46,9 +46,59 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def demo(transactional_db):
-    """The demo organisation, as `make run` seeds it."""
-    from django.core.management import call_command
+@pytest.fixture(scope="session")
+def demo_snapshot():
+    from tests.e2e.demo_snapshot import DemoSnapshot
 
-    call_command("seed_demo", verbosity=0)
+    return DemoSnapshot()
+
+
+@pytest.fixture
+def demo(transactional_db, demo_snapshot):
+    """The demo organisation, as `make run` seeds it (seeded once, restored per test)."""
+    demo_snapshot.load()
+
+
+# How Chromium words a Content-Security-Policy violation in the page's console:
+# "Executing inline script violates the following Content Security Policy
+# directive 'script-src 'self''. ... The action has been blocked."
+CSP_VIOLATION = "Content Security Policy"
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, monkeypatch):
+    """Every page a browser test opens runs under the real Content-Security-Policy;
+    a violation reported in its console fails the test at teardown, listing them.
+
+    Tests open pages through the `page` fixture, browser.new_context() or
+    browser.new_page(): all three are watched. A test that provokes a violation
+    on purpose takes this fixture and clears the list.
+    """
+    violations: list[str] = []
+    if "browser" not in request.fixturenames:
+        yield violations
+        return
+    browser = request.getfixturevalue("browser")
+
+    def watch(message) -> None:
+        if CSP_VIOLATION in message.text:
+            where = message.page.url if message.page else message.location.get("url", "")
+            violations.append(f"{where}: {message.text}")
+
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on("console", watch)
+        return context
+
+    def watched_page(*args, **kwargs):
+        page = new_page(*args, **kwargs)
+        page.on("console", watch)
+        return page
+
+    monkeypatch.setattr(browser, "new_context", watched_context)
+    monkeypatch.setattr(browser, "new_page", watched_page)
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))

@@ -9,7 +9,7 @@ from playwright.sync_api import Browser, Page
 from leanops.management.commands.seed_demo import DEMO_PASSWORD
 from roles.models import Team, User, ValueStream
 from standardwork.models import Impediment, Standup
-from valuestream.models import Campaign, WeeklyReview
+from valuestream.models import Campaign, Handoff, WeeklyReview
 
 pytestmark = pytest.mark.e2e
 
@@ -42,8 +42,15 @@ def _daily_pages() -> dict[str, list[str]]:
         reverse("valuestream:campaign_detail", args=[campaign.pk]),
         reverse("valuestream:campaign_report", args=[campaign.pk]),
     ]
-    # A member's day: their checklist and their calls (long e-mail addresses included).
-    member_pages = [reverse("standardwork:my_standard_work"), reverse("valuestream:calls_today")]
+    # A member's day: their checklist and their calls (long e-mail addresses included),
+    # and the demo's handoff they made, waiting for the receiving coordinator.
+    handoff = Handoff.objects.order_by("pk").first()
+    member_pages = [
+        reverse("standardwork:my_standard_work"),
+        reverse("valuestream:calls_today"),
+        reverse("valuestream:handoff_list"),
+        reverse("valuestream:prospect_hand_off", args=[handoff.prospect_id]),
+    ]
     coordinator_pages = [
         reverse("standardwork:my_standard_work"),
         reverse("standardwork:verify_board"),
@@ -52,6 +59,8 @@ def _daily_pages() -> dict[str, list[str]]:
         reverse("standardwork:team_adherence", args=[team.pk]),
         reverse("standardwork:person_adherence", args=[leader.pk]),
         reverse("roles:team_detail", args=[team.pk]),
+        reverse("valuestream:handoff_list"),  # the demo's handoff, to acknowledge
+        reverse("valuestream:holiday_list"),
     ]
     if standup is not None:
         leader_pages.append(reverse("standardwork:standup_detail", args=[standup.pk]))
@@ -68,6 +77,7 @@ def _daily_pages() -> dict[str, list[str]]:
         reverse("standardwork:team_adherence", args=[team.pk]),
         reverse("valuestream:dashboard"),
         reverse("valuestream:economics"),
+        reverse("valuestream:holiday_list"),  # with the form to add one
         reverse("valuestream:review_list", args=[pumps.pk]),
         reverse(
             "valuestream:review_detail",

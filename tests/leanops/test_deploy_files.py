@@ -129,6 +129,25 @@ def test_database_is_postgres_16_with_a_readiness_healthcheck_and_a_volume():
     assert set(volume_names) <= set(COMPOSE["volumes"])
 
 
+def test_web_and_workers_share_one_media_volume_at_media_root():
+    """A CSV uploaded through web is read by the worker that imports it; a training
+    recording saved by one web container plays back from another."""
+    mounts = {}
+    for name in ("web", "worker"):
+        media_root = _environment(name)["MEDIA_ROOT"]
+        mounts[name] = [
+            str(volume).split(":")[0]
+            for volume in SERVICES[name].get("volumes", [])
+            if str(volume).split(":")[1] == media_root
+        ]
+    assert mounts == {"web": ["media"], "worker": ["media"]}
+    assert "media" in COMPOSE["volumes"]
+    assert _environment("web")["MEDIA_ROOT"] == "/app/var/media"
+    # The image makes the folder (owned by its user), so a new named volume is writable.
+    assert any("mkdir -p var/media" in run and "chown -R leanops:leanops var" in run
+               for run in _dockerfile("RUN"))  # fmt: skip
+
+
 def test_broker_is_redis_7_with_a_healthcheck():
     redis = SERVICES["redis"]
     assert redis["image"] == "redis:7" or redis["image"].startswith("redis:7.")
@@ -241,3 +260,50 @@ def test_dockerfile_default_command_is_gunicorn_on_port_8000():
 def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".venv", "var", ".git", ".env"} <= ignored
+
+
+DEPLOY_CHECK_MESSAGE = re.compile(r"\(\w+\.[WE]\d+\)")
+
+
+def test_compose_production_environment_passes_the_deployment_checks():
+    compose_environment = {
+        name: _interpolate(
+            value,
+            {
+                # As the README's production example: a generated key, the site's name.
+                "SECRET_KEY": "x7Qp2vLk9Rt4Zm8Nw3Yb6Hc1Jd5Fg0Ks7Ue2Ia9Ox4Pl6Mq3Wr8Ty1Vn5Bz0",
+                "ALLOWED_HOSTS": "leanops.example.com",
+                "CSRF_TRUSTED_ORIGINS": "https://leanops.example.com",
+            },
+        )
+        for name, value in _environment("web").items()
+    }
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in compose_environment},
+        **compose_environment,
+        "DJANGO_SETTINGS_MODULE": "leanops.settings",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert DEPLOY_CHECK_MESSAGE.findall(output) == []
+    assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+def test_compose_health_check_reaches_healthz_over_plain_http():
+    # The image's HEALTHCHECK probes http://127.0.0.1:8000/healthz from inside the
+    # container; SECURE_SSL_REDIRECT would otherwise answer it with a redirect.
+    (healthcheck,) = _dockerfile("HEALTHCHECK")
+    assert "http://127.0.0.1:8000/healthz" in healthcheck
+    assert "healthcheck" not in SERVICES["web"]
+    assert _environment("web")["SECURE_SSL_REDIRECT"] == "${SECURE_SSL_REDIRECT:-true}"

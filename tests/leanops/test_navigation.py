@@ -25,22 +25,22 @@ MENUS = {
         ("My standard work", ["Verify", "Templates", "Campaigns", "My calendar"]),
         ("Escalations", []),
         ("Improvement", ["Script training"]),
-        ("Value streams", ["Teams", "Weekly dashboard", "Budget and ROI"]),
+        ("Value streams", ["Teams", "Weekly dashboard", "Budget and ROI", "Holidays"]),
     ],
     "coordinator": [
-        ("My standard work", ["Verify", "Templates", "Campaigns", "My calendar"]),
+        ("My standard work", ["Verify", "Templates", "Campaigns", "Handoffs", "My calendar"]),
         ("Stand-ups", ["Impediments"]),
         ("Improvement", ["Script training"]),
-        ("My teams", ["Teams", "Weekly dashboard"]),
+        ("My teams", ["Teams", "Weekly dashboard", "Holidays"]),
     ],
     "leader": [
-        ("My standard work", ["Templates", "Calls today", "Campaigns", "My calendar"]),
+        ("My standard work", ["Templates", "Calls today", "Campaigns", "Handoffs", "My calendar"]),
         ("Stand-ups", []),
         ("Improvement", ["Script training"]),
         ("Teams", []),
     ],
     "member": [
-        ("My standard work", ["Templates", "Calls today", "Campaigns", "My calendar"]),
+        ("My standard work", ["Templates", "Calls today", "Campaigns", "Handoffs", "My calendar"]),
         ("Improvement", ["Script training"]),
         ("Teams", []),
     ],
@@ -52,7 +52,7 @@ MENUS = {
     ],
     "admin": [
         ("Templates", []),
-        ("Teams", ["Weekly dashboard"]),
+        ("Teams", ["Weekly dashboard", "Holidays"]),
         ("Admin", []),
     ],
 }
@@ -118,6 +118,7 @@ def test_someone_in_every_layer_who_is_also_an_administrator_sees_five_entries(c
         "Teams",
         "Weekly dashboard",
         "Budget and ROI",
+        "Holidays",
     ]
 
 
@@ -196,6 +197,7 @@ def test_the_coordinators_landing_page_links_their_teams_work_from_the_top(clien
         "Impediments",
         "Improvement",
         "Weekly dashboard",
+        "Handoffs to acknowledge",
     ]
 
 

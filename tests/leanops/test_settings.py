@@ -228,3 +228,78 @@ def test_production_without_a_secret_key_refuses_to_start():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set when DEBUG is false" in result.stderr
+
+
+HARDENING_PROBE = """
+import json
+from django.conf import settings as s
+print(json.dumps({
+    "ssl_redirect": s.SECURE_SSL_REDIRECT,
+    "redirect_exempt": s.SECURE_REDIRECT_EXEMPT,
+    "hsts": [s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD],
+    "proxy_header": getattr(s, "SECURE_PROXY_SSL_HEADER", None),
+    "proxies": s.TRUSTED_PROXY_COUNT,
+    "session_age": s.SESSION_COOKIE_AGE,
+    "save_every_request": s.SESSION_SAVE_EVERY_REQUEST,
+    "failure_limit": s.AXES_FAILURE_LIMIT,
+    "cool_off_seconds": s.AXES_COOLOFF_TIME.total_seconds(),
+}))
+"""
+
+
+def _hardening_with_env(**env: str) -> dict:
+    result = _run_with_env(HARDENING_PROBE, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_embedded_default_serves_plain_http_without_hsts():
+    hardening = _hardening_with_env()
+
+    assert hardening["ssl_redirect"] is False
+    assert hardening["hsts"] == [0, False, False]
+    assert hardening["proxy_header"] is None
+    assert hardening["proxies"] == 0
+
+
+def test_production_redirects_to_https_and_sends_hsts_for_a_year_except_to_healthz():
+    hardening = _hardening_with_env(DEBUG="false", SECRET_KEY="x" * 50)
+
+    assert hardening["ssl_redirect"] is True
+    assert hardening["redirect_exempt"] == ["^healthz$"]
+    assert hardening["hsts"] == [31_536_000, True, True]
+    assert hardening["session_age"] == 120 * 60
+    assert hardening["save_every_request"] is False
+    assert hardening["failure_limit"] == 5
+    assert hardening["cool_off_seconds"] == 15 * 60
+
+
+def test_hardening_variables_override_the_defaults():
+    hardening = _hardening_with_env(
+        DEBUG="false",
+        SECRET_KEY="x" * 50,
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="3600",
+        SECURE_HSTS_INCLUDE_SUBDOMAINS="false",
+        SECURE_HSTS_PRELOAD="false",
+        PROXY_SETS_X_FORWARDED_PROTO="true",
+        TRUSTED_PROXY_COUNT="2",
+        SESSION_IDLE_MINUTES="30",
+        LOGIN_FAILURE_LIMIT="10",
+        LOGIN_COOLOFF_MINUTES="60",
+    )
+
+    assert hardening["ssl_redirect"] is False
+    assert hardening["hsts"] == [3600, False, False]
+    assert hardening["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert hardening["proxies"] == 2
+    assert hardening["session_age"] == 30 * 60
+    assert hardening["failure_limit"] == 10
+    assert hardening["cool_off_seconds"] == 60 * 60
+
+
+def test_a_refresh_interval_not_shorter_than_the_idle_time_refuses_to_start():
+    result = _run_with_env("", SESSION_IDLE_MINUTES="5", SESSION_REFRESH_MINUTES="5")
+
+    assert result.returncode != 0
+    assert "SESSION_REFRESH_MINUTES must be shorter than SESSION_IDLE_MINUTES" in result.stderr

@@ -79,3 +79,34 @@ def test_leave_recorded_late_removes_the_untouched_checklist_of_those_days(org, 
     assert list(Checklist.objects.filter(owner=org["leader"]).values_list("date", flat=True)) == [
         date(2026, 11, 18)
     ]
+
+
+def test_leave_keeps_a_checklist_whose_item_was_ticked_and_undone_with_its_history(
+    org, tl_template
+):
+    from standardwork.models import CheckEvent
+    from standardwork.services import absences as absence_services
+    from standardwork.services import checklists as checklist_services
+
+    checklist_services.checklists_issue_due(now=at("2026-11-18 07:00"))
+    check = Check.objects.get(
+        checklist__owner=org["leader"], checklist__date=date(2026, 11, 18), position=0
+    )
+    checklist_services.check_tick(
+        actor=org["leader"], check_id=check.pk, now=at("2026-11-18 09:00")
+    )
+    checklist_services.check_undo(
+        actor=org["leader"], check_id=check.pk, now=at("2026-11-18 09:05")
+    )
+
+    absence_services.absence_record(
+        actor=org["leader"], person=org["leader"],
+        start_date=date(2026, 11, 18), end_date=date(2026, 11, 18),
+    )  # fmt: skip
+
+    # Every item is open again, but the day was touched: its history is never deleted.
+    assert Checklist.objects.filter(owner=org["leader"], date=date(2026, 11, 18)).exists()
+    assert list(CheckEvent.objects.filter(check_item=check).values_list("kind", "at")) == [
+        ("tick", at("2026-11-18 09:00")),
+        ("undo", at("2026-11-18 09:05")),
+    ]

@@ -10,6 +10,7 @@ from roles.models import Layer, Membership
 from standardwork.models import (
     Absence,
     Action,
+    AdherenceWeek,
     Check,
     CheckEvent,
     Checklist,
@@ -26,10 +27,12 @@ from standardwork.models import (
     StandardWorkTemplate,
     Standup,
     StandupAttendance,
+    SummarisedWeek,
     TemplateItem,
     TemplateVersion,
 )
 from standardwork.services import absences as absence_services
+from standardwork.services import adherence as adherence_services
 from standardwork.services import checklists as checklist_services
 from standardwork.services import templates as template_services
 from standardwork.services import verification as verification_services
@@ -100,6 +103,7 @@ def day(root):
     measurement = Measurement.objects.create(
         control_point=control_point, value=42, measured_on=MONDAY.date(), entered_by=leader
     )
+    adherence_services.adherence_week_summarise(week_start=MONDAY.date(), now=MONDAY)
     return {
         "leader": leader,
         "template": template,
@@ -138,6 +142,8 @@ def day(root):
         "event": CheckEvent.objects.filter(check_item=missed).first(),
         "absence": absence,
         "notice": Notice.objects.get(),
+        "adherenceweek": AdherenceWeek.objects.get(),
+        "summarisedweek": SummarisedWeek.objects.get(),
     }
 
 
@@ -178,6 +184,8 @@ ADMIN_PAGES = [
     ("measurement", False),
     ("controlpointbaseline", False),
     ("measurementchange", False),
+    ("adherenceweek", False),
+    ("summarisedweek", False),
 ]
 
 

@@ -1098,3 +1098,70 @@ def test_a_due_date_years_ahead_is_refused_even_confirmed(client, org, standup, 
     assert response.status_code == 200
     assert "Choose a due date within 5 years." in response.content.decode()
     assert not Action.objects.exists()
+
+
+# --- a card's forms, fetched when opened -------------------------------------------------
+
+
+def test_a_list_of_cards_links_each_cards_forms_instead_of_rendering_them(client, org, team):
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+
+    content = client.get(url("impediment_board")).content.decode()
+
+    back = url("impediment_board")
+    assert f'href="{url("impediment_remove_form", impediment.pk)}?next={back}"' in content
+    assert f'href="{url("impediment_escalate_form", impediment.pk)}?next={back}"' in content
+    assert 'hx-trigger="toggle once from:closest details, click"' in content
+    assert 'name="removed_how"' not in content and 'name="reason"' not in content
+
+
+def test_opening_a_form_with_htmx_returns_the_form_that_posts_back_to_the_list(client, org, team):
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+    back = url("team_impediments", team.pk)
+
+    response = client.get(url("impediment_remove_form", impediment.pk), {"next": back}, **HTMX)
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in content
+    assert content.count("<form") == 1
+    assert f'action="{url("impediment_remove", impediment.pk)}"' in content
+    assert f'<input type="hidden" name="next" value="{back}">' in content
+    assert f'<textarea id="impediment-{impediment.pk}-how" name="removed_how"' in content
+
+
+def test_without_javascript_the_form_link_opens_the_impediments_page_with_that_form_open(
+    client, org, team
+):
+    impediment = raise_impediment(org)
+    client.force_login(org["coordinator"])
+
+    response = client.get(url("impediment_escalate_form", impediment.pk))
+
+    content = response.content.decode()
+    assert "<html" in content
+    assert content.count('<details class="imp-more">') == 1  # Mark removed, closed
+    assert content.count('<details class="imp-more" open>') == 1  # Escalate
+    assert f'<textarea id="impediment-{impediment.pk}-reason" name="reason"' in content
+
+
+def test_the_forms_are_refused_to_whoever_may_not_use_them(client, org, team, outsider):
+    impediment = raise_impediment(org)
+
+    client.force_login(org["member"])
+    member = client.get(url("impediment_remove_form", impediment.pk), **HTMX)
+    client.force_login(org["vsm"])  # the VSM above moves it on, but only the TC escalates
+    vsm_remove = client.get(url("impediment_remove_form", impediment.pk), **HTMX)
+    vsm_escalate = client.get(url("impediment_escalate_form", impediment.pk), **HTMX)
+    client.force_login(outsider)
+    outside = client.get(url("impediment_escalate_form", impediment.pk))
+
+    assert (member.status_code, vsm_remove.status_code, vsm_escalate.status_code) == (
+        403,
+        200,
+        403,
+    )
+    assert outside.status_code == 404
+    assert Impediment.objects.get().state == Impediment.State.OPEN

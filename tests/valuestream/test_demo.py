@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from roles.models import User
@@ -15,6 +16,7 @@ from valuestream.models import (
     CallLog,
     Campaign,
     ControlPointFeed,
+    Handoff,
     Prospect,
     RevenueEntry,
     ScriptVersion,
@@ -71,3 +73,18 @@ def test_the_demo_has_two_campaigns_with_history_and_a_second_run_adds_nothing()
     assert "Follow-up campaigns already in place." in again.getvalue()
     after = (Prospect.objects.count(), CallLog.objects.count(), ScriptVersion.objects.count())
     assert after == before
+
+
+@override_settings(DEMO_DATA_ALLOWED=True)
+def test_the_demo_has_one_handoff_waiting_for_the_key_accounts_coordinator(client):
+    call_command("seed_demo", stdout=StringIO())
+
+    handoff = Handoff.objects.get()
+    assert (handoff.from_team.name, handoff.to_team.name, handoff.stage) == (
+        "Pumps Prospecting", "Pumps Key Accounts", "acquisition",
+    )  # fmt: skip
+    assert (handoff.handed_off_by.username, handoff.acknowledged_at) == ("member", None)
+    assert handoff.prospect.team.name == "Pumps Prospecting"  # until acknowledged
+    client.force_login(User.objects.get(username="coordinator"))
+    page = client.get(reverse("valuestream:handoff_list")).content.decode()
+    assert reverse("valuestream:handoff_acknowledge", args=[handoff.pk]) in page

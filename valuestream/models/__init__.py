@@ -1,7 +1,7 @@
 """The value stream's models, one module per concept, imported in one direction:
 
 - `economics`: programs, budget allocations, spend and attributed revenue;
-- `prospects`: prospects, holidays and CSV imports;
+- `prospects`: prospects, their handoffs between teams, holidays and CSV imports;
 - `calls`: call scripts and their versions (call logs live in `campaigns`);
 - `campaigns`: campaigns, steps, enrollments, step executions, call logs,
   the daily send count per sender and the control-point feeds;
@@ -28,7 +28,7 @@ from valuestream.models.campaigns import (
     StepExecution,
 )
 from valuestream.models.economics import BudgetAllocation, Program, RevenueEntry, SpendEntry
-from valuestream.models.prospects import Holiday, Prospect, ProspectImport
+from valuestream.models.prospects import Handoff, Holiday, Prospect, ProspectImport
 from valuestream.models.reviews import (
     REVIEW_DURATION,
     ReviewAction,
@@ -47,6 +47,7 @@ __all__ = [
     "ControlPointFeed",
     "Enrollment",
     "FeedValue",
+    "Handoff",
     "Holiday",
     "Program",
     "Prospect",

@@ -48,6 +48,9 @@ class Campaign(models.Model):
     send_window_start = models.TimeField(default=time(9, 0))
     send_window_end = models.TimeField(default=time(17, 0))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    paused_at = models.DateTimeField(
+        null=True, blank=True, help_text="While paused: since when (resuming shifts the steps)."
+    )
     scripts = models.ManyToManyField(CallScript, related_name="campaigns", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -121,6 +124,7 @@ class Enrollment(models.Model):
         NOT_INTERESTED = "not_interested", "Not interested"
         UNQUALIFIED = "unqualified", "Unqualified"
         WON = "won", "Won"
+        HANDED_OFF = "handed_off", "Handed off to another team"
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="enrollments")
     prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="enrollments")

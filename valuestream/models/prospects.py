@@ -110,3 +110,60 @@ class ProspectImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.REFUSED}
+
+
+class Handoff(models.Model):
+    """A prospect moving to a stage another team serves: handed over by the team that
+    owns it, acknowledged by the receiving team's coordinator (DOMAIN.md: the TC steps
+    in at handoffs between teams).
+
+    Until it is acknowledged the prospect stays with the sending team, in its old stage:
+    someone must always answer for a prospect, and the team that has it is the one
+    whose calls and campaigns reach it. Acknowledging moves the prospect's team and
+    stage together.
+    """
+
+    prospect = models.ForeignKey(Prospect, on_delete=models.CASCADE, related_name="handoffs")
+    from_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="handoffs_out")
+    to_team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="handoffs_in")
+    from_stage = models.CharField(max_length=20, choices=Stage.choices)
+    stage = models.CharField(max_length=20, choices=Stage.choices)
+    note = models.CharField(max_length=300, blank=True)
+    handed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    handed_off_at = models.DateTimeField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-handed_off_at", "-pk"]
+        constraints = [
+            # One open handoff per prospect: a second would race the first's acknowledgement.
+            models.UniqueConstraint(
+                fields=["prospect"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="valuestream_handoff_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_team=models.F("to_team")),
+                name="valuestream_handoff_between_teams",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["to_team"],
+                condition=models.Q(acknowledged_at__isnull=True),
+                name="valuestream_handoff_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prospect} to {self.to_team}"
+
+    @property
+    def pending(self) -> bool:
+        return self.acknowledged_at is None

@@ -11,10 +11,14 @@ from valuestream.models import CallLog, ScriptVersion, StepExecution
 
 def calls_today(user: User, today: date) -> list[StepExecution]:
     """`user`'s calls due today or before, oldest first, each with its prospect, the
-    script's versions (current first) and the prospect's call history."""
+    script's versions (current first) and the prospect's call history. A paused
+    campaign's calls wait out of the queue: pausing stops the calls as well as the mail."""
     return list(
         StepExecution.objects.filter(
-            caller=user, status=StepExecution.Status.CALL_DUE, due_on__lte=today
+            caller=user,
+            status=StepExecution.Status.CALL_DUE,
+            due_on__lte=today,
+            enrollment__campaign__status="active",
         )
         .select_related("enrollment__prospect", "enrollment__campaign", "step__script")
         .prefetch_related(

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Min, Prefetch, Q
-from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -31,10 +30,9 @@ from standardwork.models import (
     Impediment,
     Measurement,
     Standup,
-    TemplateItem,
     TemplateVersion,
 )
-from standardwork.selectors.adherence import Tally, adherence_report
+from standardwork.selectors.adherence import Tally, adherence_report, past_week_tallies
 from standardwork.selectors.verification import RED
 from valuestream import policy
 from valuestream.charts import TrendChart, trend_chart
@@ -158,41 +156,9 @@ def _people(scope: Scope) -> tuple[list[User], dict[int, list[Team]]]:
     return sorted(people.values(), key=lambda person: person.display_name), teams_of
 
 
-def _past_weeks(
-    people_ids: list[int], start: date, end: date, today: date
-) -> dict[int, dict[date, Tally]]:
-    """Done and missed per person and week over [start, end] (whole weeks before this
-    one), in one grouped query: the trend needs completion only, not the days.
-
-    Settled as `adherence_report` settles them: an item left open after its week is
-    missed, except a monthly item whose month is still running.
-    """
-    month = today.replace(day=1)
-    weeks: dict[int, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
-    for row in (
-        Check.objects.filter(
-            checklist__owner_id__in=people_ids, checklist__date__range=(start, end)
-        )
-        .annotate(week=TruncWeek("checklist__date"))
-        .values("checklist__owner_id", "week", "status", "item__cadence")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        monday = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
-        tally = weeks[row["checklist__owner_id"]][monday]
-        status = row["status"]
-        if status == Check.Status.OPEN:
-            still_open = row["item__cadence"] == TemplateItem.Cadence.MONTHLY and (
-                monday + timedelta(days=6) >= month
-            )
-            status = Check.Status.OPEN if still_open else Check.Status.MISSED
-        setattr(tally, status, getattr(tally, status) + row["count"])
-    return weeks
-
-
 def _adherence(scope: Scope, mondays: list[date], today: date) -> dict:
     """This week exactly (`adherence_report`: shares, misses by reason); the weeks before
-    it as completion only, from one grouped query (a fixed cost whatever the history)."""
+    it as completion only, from the weekly summaries (a fixed cost whatever the history)."""
     week_start = mondays[-1]
     week_end = week_start + timedelta(days=6)
     people, teams_of = _people(scope)
@@ -200,8 +166,10 @@ def _adherence(scope: Scope, mondays: list[date], today: date) -> dict:
     week_report = adherence_report(
         people=people, start=week_start, end=week_end, today=today, places=places
     )
-    past = _past_weeks(
-        [person.pk for person in people], mondays[0], week_start - timedelta(days=1), today
+    # The weeks before this one come from the tick's weekly summaries (counted live
+    # where a week is not summarised yet): two small queries whatever the history.
+    past = past_week_tallies(
+        owner_ids=[person.pk for person in people], mondays=mondays[:-1], today=today
     )
     by_layer: dict[str, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
     targets: dict[str, int] = {}

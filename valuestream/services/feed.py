@@ -75,15 +75,28 @@ def control_points_feed(*, now: datetime | None = None) -> int:
     """Write every fed control point's missing or changed days; returns how many values."""
     now = now or timezone.now()
     written = 0
-    feeds = ControlPointFeed.objects.select_related("control_point__team").filter(
-        control_point__is_active=True
+    feed_ids = ControlPointFeed.objects.filter(control_point__is_active=True).values_list(
+        "pk", flat=True
     )
-    for feed in feeds:
-        written += _feed_one(feed, now)
+    for feed_id in feed_ids:
+        written += _feed_one(feed_id, now)
     return written
 
 
-def _feed_one(feed: ControlPointFeed, now: datetime) -> int:
+@transaction.atomic
+def _feed_one(feed_id: int, now: datetime) -> int:
+    # Two workers ticking at once would both find a day missing and both record it
+    # (the second then refused: the day has a value) or both correct it (its history
+    # twice). The feed's row lock makes one of them feed it; the other skips it, as
+    # the first writes everything due.
+    feed = (
+        ControlPointFeed.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("control_point__team")
+        .filter(pk=feed_id)
+        .first()
+    )
+    if feed is None:
+        return 0
     team = feed.control_point.team
     yesterday = now.astimezone(team.zone).date() - timedelta(days=1)
     first_call = CallLog.objects.filter(campaign__team=team).aggregate(first=Min("called_on"))

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.text import get_valid_filename
 
 from leanops.base.queue import enqueue_on_commit
 from roles import policy as organisation
@@ -68,15 +69,39 @@ def prospect_opt_out(*, prospect: Prospect, now: datetime | None = None) -> Pros
 
 
 @transaction.atomic
-def prospect_bounce(*, prospect_id: int, now: datetime | None = None) -> None:
-    """The address bounced: it gets no more email and its sequences stop."""
+def prospect_bounce(*, prospect_id: int, now: datetime | None = None) -> int:
+    """The address bounced: it gets no more email and its sequences stop (how many)."""
     now = now or timezone.now()
     Prospect.objects.filter(pk=prospect_id, bounced_at__isnull=True).update(bounced_at=now)
-    campaign_services.enrollments_stop(
+    return campaign_services.enrollments_stop(
         enrollments=Enrollment.objects.filter(prospect_id=prospect_id),
         reason=Enrollment.StopReason.BOUNCED,
         now=now,
     )
+
+
+@transaction.atomic
+def prospect_reply(*, prospect_id: int, now: datetime | None = None) -> int:
+    """The prospect replied (the mail provider told us): every sequence they are in stops,
+    as the "Replied" button stops one (`campaigns.reply_record`). Returns how many."""
+    return campaign_services.enrollments_stop(
+        enrollments=Enrollment.objects.filter(prospect_id=prospect_id),
+        reason=Enrollment.StopReason.REPLIED,
+        now=now,
+    )
+
+
+def inbound_event_record(*, event: str, email: str, now: datetime | None = None) -> int | None:
+    """A reply or a bounce the mail provider reported for `email`: its sequences stop, by
+    the same paths as the Replied button and a refused recipient. Returns how many
+    enrolments stopped, or None when no prospect has that address. Repeating it stops
+    nothing more (only active enrolments stop; a bounce is dated once)."""
+    prospect = Prospect.objects.annotate(lower=Lower("email")).filter(lower=email.lower()).first()
+    if prospect is None:
+        return None
+    if event == "bounce":
+        return prospect_bounce(prospect_id=prospect.pk, now=now)
+    return prospect_reply(prospect_id=prospect.pk, now=now)
 
 
 # --- CSV import ------------------------------------------------------------------------
@@ -106,6 +131,7 @@ class ParsedRow:
 
 @dataclass
 class Parsed:
+    header: list[str] = field(default_factory=list)
     rows: dict[str, ParsedRow] = field(default_factory=dict)  # by lower-case email
     bad: list[tuple[int, dict[str, str], str]] = field(default_factory=list)
     total: int = 0
@@ -140,17 +166,34 @@ def _row_problem(values: dict[str, str]) -> str:
 
 
 def import_parse(text: str, *, progress=None) -> Parsed:
-    """Validate every row; duplicates by email are merged (later rows fill the gaps)."""
-    reader = csv.reader(io.StringIO(text))
+    """Validate every row; duplicates by email are merged (later rows fill the gaps).
+
+    A line the csv module cannot read (a cell over its 128 KiB limit...) is a bad
+    row like any other, so the import is refused with a report, never left half-run.
+    """
+    # newline="": the csv module splits the lines itself, so a file saved with bare
+    # carriage returns (old spreadsheet exports) reads as rows, not as a broken field.
+    reader = csv.reader(io.StringIO(text, newline=""))
     parsed = Parsed()
+    try:
+        _parse_rows(reader, parsed, progress)
+    except csv.Error as error:
+        parsed.bad.append(
+            (reader.line_num, {}, f"Line {reader.line_num} cannot be read as CSV: {error}.")
+        )
+    return parsed
+
+
+def _parse_rows(reader, parsed: Parsed, progress) -> None:
     header = next(reader, None)
     if not header:
         parsed.bad.append((1, {}, "The file is empty."))
-        return parsed
+        return
+    parsed.header = header
     columns = _column_map(header)
     if "email" not in columns.values():
         parsed.bad.append((1, {}, "No email column (expected a column named Email)."))
-        return parsed
+        return
     for number, raw in enumerate(reader, start=2):
         if not any(cell.strip() for cell in raw):
             continue
@@ -171,7 +214,6 @@ def import_parse(text: str, *, progress=None) -> Parsed:
             parsed.rows[values["email"]] = ParsedRow(values["email"], values)
         if progress is not None and parsed.total % PROGRESS_EVERY == 0:
             progress(parsed.total)
-    return parsed
 
 
 def bad_rows_csv(header: list[str], bad: list[tuple[int, dict[str, str], str]]) -> str:
@@ -186,6 +228,15 @@ def _address(values: dict[str, str]) -> str:
     return "\n".join(
         values[key] for key in ("street", "city", "postcode", "country") if values.get(key)
     )
+
+
+def _stored_name(name: str) -> str:
+    """The upload's own name where storage can keep it; a file named ":" or ".." (the
+    person's computer allows it) is stored under a plain name instead of answering 400."""
+    try:
+        return get_valid_filename(name)
+    except SuspiciousFileOperation:
+        return "prospects.csv"
 
 
 @transaction.atomic
@@ -209,8 +260,12 @@ def import_start(
         content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError({"file": "Save the file as CSV in UTF-8."}) from None
+    # NUL is valid UTF-8 but no text: a UTF-16 file without its BOM looks like this,
+    # and PostgreSQL refuses it in any text column (the rows, the bad-rows report).
+    if b"\x00" in content:
+        raise ValidationError({"file": "Save the file as CSV in UTF-8 (it holds NUL bytes)."})
     upload = ProspectImport(team=team, campaign=campaign, uploaded_by=actor)
-    upload.file.save(name or "prospects.csv", ContentFile(content), save=False)
+    upload.file.save(_stored_name(name), ContentFile(content), save=False)
     upload.save()
     if queue:
         enqueue_on_commit(RUN_IMPORT, import_id=upload.pk)
@@ -239,11 +294,10 @@ def import_run(*, import_id: int, now: datetime | None = None) -> ProspectImport
 
     parsed = import_parse(text, progress=progress)
     if parsed.bad:
-        header = next(csv.reader(io.StringIO(text)), [])
         ProspectImport.objects.filter(pk=upload.pk).update(
             status=ProspectImport.Status.REFUSED,
             processed_rows=total,
-            bad_rows=bad_rows_csv(header, parsed.bad),
+            bad_rows=bad_rows_csv(parsed.header, parsed.bad),
             finished_at=timezone.now(),
         )
         upload.refresh_from_db()

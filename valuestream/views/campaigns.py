@@ -230,3 +230,24 @@ def enrollment_reply(request, enrollment_id: int):
     campaign_services.reply_record(actor=request.user, enrollment_id=enrollment.pk)
     messages.success(request, "Reply recorded: no more steps for this prospect.")
     return redirect("valuestream:campaign_detail", enrollment.campaign_id)
+
+
+@require_POST
+@login_required
+def campaign_pause(request, campaign_id: int):
+    campaign = _campaign_or_404(request, campaign_id)
+    campaign_services.campaign_pause(actor=request.user, campaign_id=campaign.pk)
+    messages.success(request, f"{campaign.name} is paused: no step runs until you resume it.")
+    return redirect("valuestream:campaign_detail", campaign.pk)
+
+
+@require_POST
+@login_required
+def campaign_resume(request, campaign_id: int):
+    campaign = _campaign_or_404(request, campaign_id)
+    campaign_services.campaign_resume(actor=request.user, campaign_id=campaign.pk)
+    messages.success(
+        request,
+        f"{campaign.name} runs again; its waiting steps moved on by the days it was paused.",
+    )
+    return redirect("valuestream:campaign_detail", campaign.pk)

@@ -4,8 +4,6 @@
 that is not a week, or out of range, is said on the page and this week shown.
 """
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -66,11 +64,7 @@ def value_stream_dashboard(request, value_stream_id: int):
 
 
 def _csv_response(rows, filename: str) -> StreamingHttpResponse:
-    writer = csv.writer(exports.Echo())
-    response = StreamingHttpResponse(
-        (writer.writerow([exports.cell(cell) for cell in row]) for row in rows),
-        content_type="text/csv; charset=utf-8",
-    )
+    response = StreamingHttpResponse(exports.csv_rows(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('valuestream', '0002_merge_campaigns_reviews'),
+        ('valuestream', '0003_handoffs_campaign_pause'),
     ]
 
     operations = [
