@@ -193,6 +193,9 @@ def app_env(*, database_url: str, broker_url: str, **extra: str) -> dict[str, st
         "DEBUG": "false",
         "SECRET_KEY": "faults-test-only-not-a-secret-0123456789-abcdefghijklmnop",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on 127.0.0.1, as the bench serves it: no redirect to HTTPS, no HSTS.
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_HSTS_SECONDS": "0",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "LOG_LEVEL": "INFO",
