@@ -156,7 +156,10 @@ def broker_from_url(url: str) -> tuple[str, dict]:
             parts.port  # noqa: B018 - raises on a port that is not a number
         except ValueError:
             raise EnvironmentSettingError(f"{name} has a port that is not a number") from None
-        return url, {"visibility_timeout": 3600}
+        # A broker that does not answer (host gone, not just refused) fails a publish in
+        # seconds, not after the system's TCP timeout: a request that queues work on
+        # commit waits that long before it logs the failure and answers anyway.
+        return url, {"visibility_timeout": 3600, "socket_connect_timeout": 2}
     shown = url.split(":", 1)[0] if url else "an empty value"
     raise EnvironmentSettingError(
         f"{name} must start with filesystem:// or redis://, not {shown!r}"

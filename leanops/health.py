@@ -82,7 +82,11 @@ def health_check(*, now: datetime | None = None) -> Health:
     if health.database != "ok":
         health.problems.append(f"The database does not answer ({health.database}).")
     if health.broker != "ok":
-        health.problems.append(f"The broker does not answer ({health.broker}).")
+        health.problems.append(
+            f"The broker does not answer ({health.broker}). Pages still work; emails and "
+            "imports are not queued and beat does not tick until it is back, then the "
+            "ticks catch up."
+        )
     if health.database != "ok":
         return health  # heartbeats live in the database
     seen = {beat.name: beat for beat in Heartbeat.objects.filter(name__in=PROCESSES)}

@@ -259,6 +259,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "valuestream.tasks.feed_control_points",
         "schedule": timedelta(minutes=15),
     },
+    "requeue-stranded-imports": {
+        "task": "valuestream.tasks.requeue_stranded_imports",
+        "schedule": timedelta(minutes=5),
+    },
     "prepare-due-weekly-reviews": {
         "task": "valuestream.tasks.prepare_due_weekly_reviews",
         "schedule": timedelta(minutes=5),
@@ -269,6 +273,9 @@ CELERY_BEAT_SCHEDULE = {
 # link), and how many campaign emails one sender sends a day.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 VALUESTREAM_DAILY_EMAIL_CAP = env_int("VALUESTREAM_DAILY_EMAIL_CAP", 300)
+# After how long a campaign email claimed by a worker that did not finish its batch
+# counts as abandoned (the worker died): longer than any batch takes to send.
+VALUESTREAM_STALE_CLAIM_SECONDS = env_int("VALUESTREAM_STALE_CLAIM_SECONDS", 600)
 # The mail provider signs its reply and bounce webhook with this secret (HMAC-SHA256 of
 # the body); unset, the hook refuses every call.
 INBOUND_HOOK_SECRET = env_str("INBOUND_HOOK_SECRET", "")
@@ -278,10 +285,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     # An ordinary refusal (403) or a missing page (404) is a one-line warning, not a traceback.
-    "filters": {"refusal_without_traceback": {"()": "leanops.log_filters.RefusalWithoutTraceback"}},
+    # A 503 for a database that is down (restarting) is one line too.
+    "filters": {
+        "refusal_without_traceback": {"()": "leanops.log_filters.RefusalWithoutTraceback"},
+        "unavailable_without_traceback": {"()": "leanops.log_filters.UnavailableWithoutTraceback"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        "django.request": {"filters": ["refusal_without_traceback"]},
+        "django.request": {
+            "filters": ["refusal_without_traceback", "unavailable_without_traceback"]
+        },
     },
 }

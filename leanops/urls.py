@@ -6,6 +6,7 @@ from leanops.views import healthz, home
 
 handler403 = "leanops.views.permission_denied"
 handler404 = "leanops.views.page_not_found"
+handler500 = "leanops.views.server_error"
 
 urlpatterns = [
     path("", home, name="home"),

@@ -1,7 +1,13 @@
+import logging
+import sys
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -54,6 +60,40 @@ def permission_denied(request, exception=None):
 def page_not_found(request, exception=None):
     """handler404: like permission_denied (with DEBUG on, Django shows its own page)."""
     return _refusal(request, "404.html", _message(exception, NOT_FOUND), status=404)
+
+
+UNAVAILABLE = "The service is briefly unavailable. Please try again in a moment."
+UNAVAILABLE_RETRY_AFTER_SECONDS = 10
+logger = logging.getLogger(__name__)
+
+
+def server_error(request):
+    """handler500: a database that is down or restarting is a 503 saying so, not a 500.
+
+    Django calls this for any exception a view or a middleware did not handle (it has
+    logged it already, with the traceback). The database errors are the connection
+    kind (OperationalError, InterfaceError): the next request, on a new connection
+    (CONN_HEALTH_CHECKS), succeeds once the database is back. The page is rendered
+    without the request's context: its context processors would query the database.
+    """
+    error = sys.exc_info()[1]
+    if not isinstance(error, OperationalError | InterfaceError):
+        return defaults.server_error(request)
+    logger.warning("The database is unavailable (%s: %s): answered 503",
+                   error.__class__.__name__, " ".join(str(error).split())[:200])  # fmt: skip
+    htmx = getattr(request, "htmx", None)
+    if htmx and not htmx.history_restore_request:
+        response = HttpResponse(
+            render_to_string("503.html#message", {"message": UNAVAILABLE}), status=503
+        )
+        response["HX-Retarget"] = "#messages"
+        response["HX-Reswap"] = "innerHTML show:window:top"
+        response["HX-Reselect"] = ".messages"
+        response["HX-Push-Url"] = "false"
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": UNAVAILABLE}), status=503)
+    response["Retry-After"] = str(UNAVAILABLE_RETRY_AFTER_SECONDS)
+    return response
 
 
 @never_cache

@@ -1,7 +1,9 @@
 """Thin Celery entry points; the services do the work."""
 
 from celery import shared_task
+from django.utils import timezone
 
+from valuestream.selectors import campaigns as campaign_selectors
 from valuestream.services import engine, feed
 from valuestream.services import prospects as prospect_services
 from valuestream.services import reviews as review_services
@@ -22,6 +24,15 @@ def feed_control_points() -> int:
 @shared_task(name=RUN_IMPORT, acks_late=True, soft_time_limit=900, time_limit=960)
 def run_prospect_import(import_id: int) -> str:
     return prospect_services.import_run(import_id=import_id).status
+
+
+@shared_task(name="valuestream.tasks.requeue_stranded_imports")
+def requeue_stranded_imports() -> int:
+    """Queue again the imports whose task never reached a worker (the broker was down)."""
+    stranded = campaign_selectors.imports_stranded(now=timezone.now())
+    for import_id in stranded:
+        run_prospect_import.delay(import_id=import_id)
+    return len(stranded)
 
 
 @shared_task(name="valuestream.tasks.prepare_due_weekly_reviews", acks_late=True)

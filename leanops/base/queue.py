@@ -7,13 +7,28 @@ starts (its AppConfig.ready imports its tasks module), so the name is known in
 every process, and in tests that run tasks eagerly.
 """
 
+import logging
+
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError as BrokerUnavailable
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task_name: str, **kwargs) -> None:
     """Send `task_name` with JSON `kwargs` once the current transaction commits.
 
     Nothing is sent when it rolls back; outside a transaction it is sent at once.
+    A broker that is down does not fail the request that committed: the write is
+    done, the failure is logged, and the beat ticks that reconcile (ARCHITECTURE.md)
+    pick the work up when the broker is back.
     """
-    transaction.on_commit(lambda: current_app.tasks[task_name].delay(**kwargs))
+
+    def send() -> None:
+        try:
+            current_app.tasks[task_name].delay(**kwargs)
+        except BrokerUnavailable:
+            logger.exception("The broker is unreachable: %s(%s) was not queued", task_name, kwargs)
+
+    transaction.on_commit(send)

@@ -95,7 +95,11 @@ def test_healthz_reports_an_unreachable_broker_with_503_and_the_reason(client, s
     # More than the exception's class: what failed.
     assert body["broker"].startswith("error: OperationalError: ")
     assert len(body["broker"]) > len("error: OperationalError: ")
-    assert body["problems"] == [f"The broker does not answer ({body['broker']})."]
+    assert body["problems"] == [
+        f"The broker does not answer ({body['broker']}). Pages still work; emails and "
+        "imports are not queued and beat does not tick until it is back, then the ticks "
+        "catch up."
+    ]
 
 
 def test_beat_records_its_heartbeat_when_it_publishes_the_heartbeat_task():

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import override_settings
 
 from standardwork.models import Absence, Action
 from tests.valuestream.conftest import add_call, add_email, at, enroll, prospects
-from valuestream.models import Enrollment, Holiday, SpendEntry, Step, StepExecution
+from valuestream.models import Enrollment, Holiday, SenderDay, SpendEntry, Step, StepExecution
 from valuestream.services import campaigns as campaign_services
 from valuestream.services import engine
 from valuestream.services import prospects as prospect_services
@@ -315,3 +316,57 @@ def test_two_workers_ticking_at_once_run_each_step_exactly_once(org, campaign):
     assert len(mail.outbox) == 120
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
     assert StepExecution.objects.filter(status="sent").count() == 120
+
+
+class WorkerDied(BaseException):
+    """What SIGKILL looks like from inside: nothing after it runs (not an Exception)."""
+
+
+class DyingBackend(locmem.EmailBackend):
+    """locmem, but the worker dies at the third email: after the mail server took it
+    (`DIES_AFTER_SEND`) or before."""
+
+    sends = 0
+    DIES_AFTER_SEND = True
+
+    def send_messages(self, messages):
+        DyingBackend.sends += 1
+        if DyingBackend.sends == 3 and not DyingBackend.DIES_AFTER_SEND:
+            raise WorkerDied
+        count = super().send_messages(messages)
+        if DyingBackend.sends == 3:
+            raise WorkerDied
+        return count
+
+
+@pytest.mark.parametrize(
+    ("dies_after_send", "emailed"), [(True, [0, 1, 2, 3, 4]), (False, [0, 1, 3, 4])]
+)
+def test_a_worker_dying_mid_batch_leaves_its_unsent_claims_to_the_next_tick(
+    org, campaign, dies_after_send, emailed, monkeypatch
+):
+    add_email(campaign, org["leader"])
+    people = prospects(org["team"], 5)
+    now = at(WEDNESDAY_TEN)
+    enroll(campaign, people, now)
+    monkeypatch.setattr(DyingBackend, "sends", 0)
+    monkeypatch.setattr(DyingBackend, "DIES_AFTER_SEND", dies_after_send)
+
+    with pytest.raises(WorkerDied):
+        engine.campaign_steps_run_due(now=now, email_backend=f"{__name__}.DyingBackend")
+    too_soon = engine.campaign_steps_run_due(now=now + timedelta(minutes=9))
+    recovered = engine.campaign_steps_run_due(now=now + timedelta(minutes=11))
+
+    assert too_soon.executed == 0  # the claims might still be a live worker's
+    assert recovered.executed == 2  # the two the dead worker never handed over
+    # The one in flight is never sent twice: when it did not leave, it is the one lost.
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(people[i].email for i in emailed)
+    # Handed over before the worker died, not yet recorded: sent, not confirmed.
+    statuses = dict(StepExecution.objects.values_list("enrollment__prospect__email", "status"))
+    assert statuses == {
+        people[0].email: "unconfirmed", people[1].email: "unconfirmed",
+        people[2].email: "unconfirmed", people[3].email: "sent", people[4].email: "sent",
+    }  # fmt: skip
+    assert set(Enrollment.objects.values_list("status", flat=True)) == {"finished"}
+    # The two claims given back no longer count against the sender's daily cap twice.
+    assert SenderDay.objects.get().sent == 5

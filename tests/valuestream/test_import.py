@@ -1,5 +1,7 @@
 """CSV import: all or nothing, row by row, duplicates merged, through the task."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -118,3 +120,25 @@ def test_the_bad_rows_report_escapes_formulas(org, start):
     upload.refresh_from_db()
     row = upload.bad_rows.strip().splitlines()[1]
     assert row.startswith("2,") and ",'=cmd|' /C calc'!A0,'@SUM(1)" in row
+
+
+def test_an_upload_whose_task_never_reached_a_worker_is_imported_by_a_later_tick(
+    org, campaign, fixed_clock
+):
+    from valuestream.tasks import requeue_stranded_imports
+
+    # The broker was down at the commit: the upload is stored, its task never queued.
+    upload = prospect_services.import_start(
+        actor=org["leader"], team=org["team"], campaign=campaign, name="expo.csv",
+        content=GOOD.encode(), queue=False,
+    )  # fmt: skip
+
+    soon = requeue_stranded_imports()  # its own task may still be on its way
+    fixed_clock.shift(timedelta(minutes=11))
+    later = requeue_stranded_imports()
+    again = requeue_stranded_imports()
+
+    assert (soon, later, again) == (0, 1, 0)
+    upload.refresh_from_db()
+    assert (upload.status, upload.created_count) == ("done", 3)
+    assert Prospect.objects.count() == 3

@@ -167,7 +167,9 @@ class StepExecution(models.Model):
     """One step run for one enrollment, at most once (unique)."""
 
     class Status(models.TextChoices):
-        CLAIMED = "claimed", "Sending"
+        CLAIMED = "claimed", "Queued to send"
+        # Handed to the mail server, not yet recorded as sent (valuestream.services.engine).
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         UNCONFIRMED = "unconfirmed", "Sent (not confirmed)"
         CALL_DUE = "call_due", "Call due"

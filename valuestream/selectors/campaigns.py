@@ -1,5 +1,7 @@
 """Reads for the campaign pages: lists, the detail with its steps, imports."""
 
+from datetime import datetime, timedelta
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from roles import policy as organisation
@@ -96,4 +98,21 @@ def script_for(user: User, script_id: int) -> CallScript | None:
 def import_for(user: User, import_id: int) -> ProspectImport | None:
     return (
         policy.visible_imports(user).select_related("team", "campaign").filter(pk=import_id).first()
+    )
+
+
+# An upload whose import task was never queued (the broker was down at the commit) or
+# was lost with its broker waits this long before a tick queues it again; longer than
+# a queued task waits for a free worker.
+STRANDED_IMPORT_AFTER = timedelta(minutes=10)
+
+
+def imports_stranded(*, now: datetime) -> list[int]:
+    """Uploads still queued (never started) well after they were made."""
+    return list(
+        ProspectImport.objects.filter(
+            status=ProspectImport.Status.QUEUED, created_at__lt=now - STRANDED_IMPORT_AFTER
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:100]
     )

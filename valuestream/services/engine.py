@@ -4,27 +4,35 @@
 once. Each batch of due enrolments is taken with
 `select_for_update(skip_locked=True)`, so two workers never hold the same
 row. For an email the batch writes a StepExecution (unique per enrolment and
-step) *claimed*, and takes the enrolment off the queue, and commits; only
-then does the email leave, and a second transaction records it as sent and
-schedules the next step. A crash between the send and that record leaves the
-claim: no later tick sends it again (after STALE_CLAIM it is recorded as
-sent-unconfirmed and the sequence goes on). Calls wait in the caller's
-queue (held while the caller is on leave); direct mail becomes an action for
-Marketing Communication with its cost recorded.
+step) *claimed*, and takes the enrolment off the queue, and commits. Then each
+email in turn is marked *sending* (one small write, committed asynchronously)
+and handed to the mail server; when the batch is done its emails are recorded
+as *sent* and the enrolments move on, in one transaction. A worker that dies
+mid-batch (SIGKILL, a lost machine) leaves its handed-over emails *sending* and
+the rest *claimed*; after STALE_CLAIM the next tick gives the claims back to the
+queue (they are sent then: none lost) and records the *sending* ones as
+sent-unconfirmed (they left, or the one in flight may have: never sent twice),
+moving their enrolments on. Calls wait in the caller's queue (held
+while the caller is on leave); direct mail becomes an action for Marketing
+Communication with its cost recorded.
 """
 
+import contextlib
 import functools
 import logging
 import smtplib
 import time
 import zoneinfo
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as db_connection
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,8 +47,14 @@ from valuestream.services import economics, prospects
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 200
-STALE_CLAIM = timedelta(minutes=10)
+STALE_CLAIM = timedelta(minutes=10)  # the default of settings.VALUESTREAM_STALE_CLAIM_SECONDS
 RETRY_AFTER = timedelta(minutes=5)
+
+
+def stale_claim() -> timedelta:
+    """How old a claim is before its worker counts as gone: longer than any batch takes."""
+    seconds = getattr(settings, "VALUESTREAM_STALE_CLAIM_SECONDS", None)
+    return STALE_CLAIM if seconds is None else timedelta(seconds=seconds)
 
 
 def daily_cap() -> int:
@@ -362,9 +376,11 @@ def email_build(execution: StepExecution) -> EmailMessage:
 
 
 def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
-    """Send a batch's claimed emails, then record them in one transaction. Each is sent
-    only if its prospect is still in the sequence and reachable when the batch is read
-    back after the claim (an opt-out or a reply in between stops it)."""
+    """Send a batch's claimed emails one by one, each marked "sending" before it is
+    handed over, then record them as sent and move the enrolments on in one
+    transaction. Each is sent only if its
+    prospect is still in the sequence and reachable when the batch is read back after
+    the claim (an opt-out or a reply in between stops it)."""
     executions = list(
         StepExecution.objects.select_related(
             "step", "enrollment__prospect", "enrollment__campaign__sender"
@@ -373,38 +389,84 @@ def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
         .order_by("pk")
     )
     sent, left = [], []
-    for execution in executions:
-        enrollment = execution.enrollment
-        if enrollment.status != Enrollment.Status.ACTIVE or not (
-            enrollment.prospect.reachable_by_email
-        ):
-            left.append(execution.pk)
-            continue
-        try:
-            connection.send_messages([email_build(execution)])
-        except smtplib.SMTPRecipientsRefused:
-            StepExecution.objects.filter(pk=execution.pk).update(
-                status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
-            )
-            prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
-            continue
-        except (smtplib.SMTPException, OSError) as error:
-            # Not sent: give the claim back and try again in a few minutes.
-            log.warning("Campaign email %s not sent: %s", execution.pk, error)
-            with transaction.atomic():
-                StepExecution.objects.filter(pk=execution.pk).delete()
-                Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
-                    next_due_at=now + RETRY_AFTER
-                )
-            continue
-        sent.append(execution.pk)
+    with _marks_committed_asynchronously():
+        for execution in executions:
+            if _send_one(execution, now=now, connection=connection, left=left):
+                sent.append(execution.pk)
     if left:
         StepExecution.objects.filter(pk__in=left, status=StepExecution.Status.CLAIMED).update(
             status=StepExecution.Status.SKIPPED, finished_at=now, detail="Left the sequence."
         )
     if sent:
+        # "sending" until here: recorded as sent together, in one transaction.
         executions_record_sent(execution_ids=sent, now=now, holidays=holidays)
     return len(sent)
+
+
+@contextlib.contextmanager
+def _marks_committed_asynchronously():
+    """A commit per email would wait for the disk each time (~1.6 ms on PostgreSQL
+    here): too slow for a thousand emails a second. The marks are about a *worker* that
+    dies, which asynchronous commit loses nothing of; only a crash of PostgreSQL itself
+    may lose its last fraction of a second of them (those emails are then sent again
+    after STALE_CLAIM)."""
+    if db_connection.vendor != "postgresql":
+        yield
+        return
+    with db_connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        # A connection that broke meanwhile is discarded anyway (CONN_HEALTH_CHECKS).
+        with contextlib.suppress(DatabaseError), db_connection.cursor() as cursor:
+            cursor.execute("RESET synchronous_commit")
+
+
+def _mark_sending(execution_id: int) -> bool:
+    """Mark an email "sending" before it is handed over (one small write per email);
+    False when its claim was given back meanwhile (a recovery: this batch outlived
+    STALE_CLAIM)."""
+    return bool(
+        StepExecution.objects.filter(pk=execution_id, status=StepExecution.Status.CLAIMED).update(
+            status=StepExecution.Status.SENDING
+        )
+    )
+
+
+def _send_one(execution: StepExecution, *, now, connection, left: list[int]) -> bool:
+    """Hand one claimed email to the mail server; True when it left."""
+    enrollment = execution.enrollment
+    if enrollment.status != Enrollment.Status.ACTIVE or not (
+        enrollment.prospect.reachable_by_email
+    ):
+        left.append(execution.pk)
+        return False
+    message = email_build(execution)
+    # From here it is sent or in flight: a worker that dies before the batch is recorded
+    # leaves it "sending", which recovery records as sent-unconfirmed, never sends
+    # again; its claims not yet "sending" were never handed over, and are sent then.
+    if not _mark_sending(execution.pk):
+        return False
+    in_flight = StepExecution.objects.filter(pk=execution.pk)
+    try:
+        connection.send_messages([message])
+    except smtplib.SMTPRecipientsRefused:
+        in_flight.update(
+            status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
+        )
+        prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
+        return False
+    except (smtplib.SMTPException, OSError) as error:
+        # Not sent: give the claim back and try again in a few minutes.
+        log.warning("Campaign email %s not sent: %s", execution.pk, error)
+        with transaction.atomic():
+            in_flight.delete()
+            Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
+                next_due_at=now + RETRY_AFTER
+            )
+        return False
+    return True
 
 
 @transaction.atomic
@@ -415,31 +477,38 @@ def executions_record_sent(
     holidays: Collection[date],
     status: str = StepExecution.Status.SENT,
 ) -> None:
-    """The emails left: record them and schedule each enrolment's next step, holding
-    the enrolments' row locks."""
-    claimed = {
+    """The emails left (or may have): an email still "sending" is recorded as `status`,
+    and each enrolment still at that step moves on to its next one, holding the
+    enrolments' row locks. Recording the same emails twice moves them on once."""
+    done = {
         execution.enrollment_id: execution
         for execution in StepExecution.objects.select_related("step").filter(
-            pk__in=execution_ids, status=StepExecution.Status.CLAIMED
+            pk__in=execution_ids,
+            status__in=[
+                StepExecution.Status.SENDING,
+                StepExecution.Status.SENT,
+                StepExecution.Status.UNCONFIRMED,
+            ],
         )
     }
-    if not claimed:
+    if not done:
         return
     enrollments = list(
         Enrollment.objects.select_for_update(of=("self",))
         .select_related("prospect", "campaign")
-        .filter(pk__in=list(claimed))
+        .filter(pk__in=list(done))
         .order_by("pk")
     )
     StepExecution.objects.filter(
-        pk__in=[execution.pk for execution in claimed.values()],
-        status=StepExecution.Status.CLAIMED,
+        pk__in=[execution.pk for execution in done.values()],
+        status=StepExecution.Status.SENDING,
     ).update(status=status, finished_at=now)
     campaign_services.enrollments_advance(
         pairs=[
-            (enrollment, claimed[enrollment.pk].step)
+            (enrollment, done[enrollment.pk].step)
             for enrollment in enrollments
             if enrollment.status == Enrollment.Status.ACTIVE
+            and enrollment.next_step_id == done[enrollment.pk].step_id
         ],
         at=now,
         holidays=holidays,
@@ -447,13 +516,52 @@ def executions_record_sent(
 
 
 def _recover_stale_claims(*, now, holidays, result: TickResult) -> None:
-    """Claims older than STALE_CLAIM: their worker died after (or while) sending. The
-    email may have left, so it is not sent again: recorded as unconfirmed, and on."""
-    stale = StepExecution.objects.filter(
-        status=StepExecution.Status.CLAIMED, started_at__lt=now - STALE_CLAIM
-    ).values_list("pk", flat=True)
-    ids = list(stale[:BATCH_SIZE])
-    if ids:
-        executions_record_sent(
-            execution_ids=ids, now=now, holidays=holidays, status=StepExecution.Status.UNCONFIRMED
+    """What a worker that died mid-batch left behind (older than STALE_CLAIM):
+
+    - claims it never handed to the mail server go back to the queue: this tick sends them;
+    - the emails it handed over ("sending": sent, or in flight and may have left) are
+      never sent again: recorded as sent-unconfirmed, and the enrolments move on.
+    """
+    cutoff = now - stale_claim()
+    with transaction.atomic():
+        # Locked, so a live (slow) worker cannot mark one "sending" while it goes back.
+        never_sent = list(
+            StepExecution.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=StepExecution.Status.CLAIMED, started_at__lt=cutoff)
+            .values_list("pk", "enrollment_id", "enrollment__campaign__sender_id", "started_at")[
+                :BATCH_SIZE
+            ]
         )
+        if never_sent:
+            StepExecution.objects.filter(pk__in=[row[0] for row in never_sent]).delete()
+            Enrollment.objects.filter(
+                pk__in=[row[1] for row in never_sent],
+                status=Enrollment.Status.ACTIVE,
+                next_due_at__isnull=True,
+            ).update(next_due_at=now)
+            # Each claim counted against its sender's daily cap (_take); claimed again,
+            # it counts again, so the dead worker's count goes back.
+            released = Counter((row[2], row[3].astimezone(UTC).date()) for row in never_sent)
+            for (sender_id, day), count in released.items():
+                SenderDay.objects.filter(sender_id=sender_id, day=day, sent__gte=count).update(
+                    sent=F("sent") - count
+                )
+            log.warning(
+                "%d campaign emails claimed by a worker that is gone go back to the queue",
+                len(never_sent),
+            )
+    in_flight = list(
+        StepExecution.objects.filter(
+            status=StepExecution.Status.SENDING, started_at__lt=cutoff
+        ).values_list("pk", flat=True)[:BATCH_SIZE]
+    )
+    if in_flight:
+        log.warning(
+            "%d campaign emails were handed over when their worker died: recorded as "
+            "sent-unconfirmed, never sent again",
+            len(in_flight),
+        )
+        executions_record_sent(
+            execution_ids=in_flight, now=now, holidays=holidays,
+            status=StepExecution.Status.UNCONFIRMED,
+        )  # fmt: skip

@@ -303,6 +303,11 @@ def import_run(*, import_id: int, now: datetime | None = None) -> ProspectImport
         upload.refresh_from_db()
         return upload
     with transaction.atomic():
+        # Two runs of one upload (a tick queued it again while the first message
+        # waited, valuestream.tasks.requeue_stranded_imports) write it once.
+        if ProspectImport.objects.select_for_update().get(pk=upload.pk).finished:
+            upload.refresh_from_db()
+            return upload
         created, merged, enrolled = _import_write(upload, parsed, now=now)
         ProspectImport.objects.filter(pk=upload.pk).update(
             status=ProspectImport.Status.DONE,
