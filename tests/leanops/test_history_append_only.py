@@ -32,11 +32,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 
 # Rows that are history from the moment they are written.
 APPEND_ONLY = [CheckEvent, CycleEvent, MeasurementChange, CallLog]
-# A campaign step's run is a small state machine: claimed (sending) or a call due,
-# then final. Its prospect, step and start never change; a final run never changes
+# A campaign step's run is a small state machine: claimed, then sending (handed to
+# the mail server), or a call due; then final. Its prospect, step and start never change; a final run never changes
 # again; only a claim whose email was never sent is given back (deleted) so it can
 # be retried.
-STEP_RUN_OPEN = ("claimed", "call_due")
+STEP_RUN_OPEN = ("claimed", "sending", "call_due")
 
 POSTGRESQL_TRIGGERS = """
 CREATE FUNCTION test_history_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -47,7 +47,7 @@ CREATE FUNCTION test_step_run_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'DELETE' AND OLD.status <> 'claimed'
         OR TG_OP = 'UPDATE' AND (
-            OLD.status NOT IN ('claimed', 'call_due')
+            OLD.status NOT IN ('claimed', 'sending', 'call_due')
             OR NEW.enrollment_id <> OLD.enrollment_id
             OR NEW.step_id <> OLD.step_id
             OR NEW.started_at <> OLD.started_at
