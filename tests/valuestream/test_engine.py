@@ -1,8 +1,10 @@
 """The engine: each step exactly once, in the window, within the cap; sequences stop
 on opt-out, reply, bounce and a meeting; calls wait while the caller is on leave."""
 
+import re
 import smtplib
 import threading
+from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,7 +12,10 @@ import pytest
 from django.core import mail
 from django.core.mail.backends import locmem
 from django.db import connection
+from django.db.models import Model
+from django.db.models.sql.query import Query
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from standardwork.models import Absence, Action
 from tests.valuestream.conftest import add_call, add_email, at, enroll, prospects
@@ -22,6 +27,9 @@ from valuestream.services import prospects as prospect_services
 pytestmark = pytest.mark.django_db
 
 WEDNESDAY_TEN = "2026-11-25 10:00"
+MARK_SENDING = re.compile(
+    r"""UPDATE "valuestream_stepexecution" SET "status" = 'sending' WHERE "id" = \d+"""
+)
 
 
 def test_a_due_email_is_sent_once_with_merge_fields_and_an_unsubscribe_header(org, campaign):
@@ -370,3 +378,48 @@ def test_a_worker_dying_mid_batch_leaves_its_unsent_claims_to_the_next_tick(
     assert set(Enrollment.objects.values_list("status", flat=True)) == {"finished"}
     # The two claims given back no longer count against the sender's daily cap twice.
     assert SenderDay.objects.get().sent == 5
+
+
+def test_a_batch_takes_one_small_write_per_email_and_the_same_queries_besides_for_any_size(
+    org, campaign, monkeypatch
+):
+    add_email(campaign, org["leader"])
+    now = at(WEDNESDAY_TEN)
+    built, loaded = Counter(), Counter()
+    get_compiler, from_db = Query.get_compiler, Model.from_db.__func__
+
+    def counting_get_compiler(query, *args, **kwargs):
+        built["ORM queries"] += 1
+        return get_compiler(query, *args, **kwargs)
+
+    def counting_from_db(cls, *args, **kwargs):
+        loaded[cls.__name__] += 1
+        return from_db(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Query, "get_compiler", counting_get_compiler)
+    monkeypatch.setattr(Model, "from_db", classmethod(counting_from_db))
+
+    def tick(count, when):
+        enroll(campaign, prospects(org["team"], count), when)
+        built.clear()
+        loaded.clear()
+        with CaptureQueriesContext(connection) as captured:
+            assert engine.campaign_steps_run_due(now=when).executed == count
+        statements = [query["sql"] for query in captured.captured_queries]
+        marks = [sql for sql in statements if MARK_SENDING.match(sql)]
+        return len(marks), len(statements) - len(marks), built["ORM queries"], Counter(loaded)
+
+    marks_3, others_3, built_3, loaded_3 = tick(3, now)
+    marks_12, others_12, built_12, loaded_12 = tick(12, now + timedelta(minutes=1))
+
+    # The one write per email is its "sending" mark, the price of never sending twice...
+    assert (marks_3, marks_12) == (3, 12)
+    # ...and everything else a batch does (claim, read back, send, record, move on)
+    # takes the same queries for 12 emails as for 3, none of them built per email...
+    # (on PostgreSQL two more: asynchronous commit switched on for the marks, and off)
+    assert others_12 == others_3 == (33 if connection.vendor == "postgresql" else 31)
+    assert built_12 == built_3
+    # ...and per email only its enrolment and prospect become objects, twice (the
+    # claim, and the record under the enrolment's lock); campaign, sender and step once.
+    assert loaded_12 - loaded_3 == Counter({"Enrollment": 18, "Prospect": 18})
+    assert len(mail.outbox) == 15

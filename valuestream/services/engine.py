@@ -122,12 +122,15 @@ def _due(now: datetime, campaign_id: int | None):
 
 def _claim_batch(
     *, now, holidays, batch_size: int, campaign_id: int | None, result: TickResult
-) -> tuple[int, list[int]]:
+) -> tuple[int, list[tuple[int, Enrollment]]]:
     with transaction.atomic():
         batch = list(
             _due(now, campaign_id)
             .select_for_update(skip_locked=True, of=("self",))
-            .select_related("prospect", "campaign__team", "next_step")
+            .select_related("prospect")
+            # One campaign, team, sender and step object each, shared by the batch's
+            # rows (and used again to build its emails).
+            .prefetch_related("campaign__team", "campaign__sender", "next_step")
             .order_by("next_due_at", "pk")[:batch_size]
         )
         if not batch:
@@ -152,10 +155,11 @@ def _claim_batch(
     return len(batch), claimed
 
 
-def _claims_write(claims: list[Enrollment], *, now, holidays) -> list[int]:
+def _claims_write(claims: list[Enrollment], *, now, holidays) -> list[tuple[int, Enrollment]]:
     """Claim the batch's emails: one StepExecution each (unique per enrolment and step),
-    and the enrolments off the queue, in three queries. A claim that exists already
-    (the step ran before) is never sent again: that enrolment goes on to its next step."""
+    and the enrolments off the queue, in three queries; (execution id, enrolment) in
+    the order they will be sent. A claim that exists already (the step ran before) is
+    never sent again: that enrolment goes on to its next step."""
     if not claims:
         return []
     StepExecution.objects.bulk_create(
@@ -177,7 +181,7 @@ def _claims_write(claims: list[Enrollment], *, now, holidays) -> list[int]:
     for enrollment in claims:
         if enrollment.pk not in mine:
             _already_run(enrollment, enrollment.next_step, now, holidays)
-    return sorted(mine.values())
+    return sorted((mine[e.pk], e) for e in claims if e.pk in mine)
 
 
 def _reschedule(enrollment: Enrollment, when: datetime) -> str:
@@ -351,9 +355,10 @@ def unsubscribe_url(prospect) -> str:
     return _unsubscribe_base(site_url) + prospects.unsubscribe_token(prospect)
 
 
-def email_build(execution: StepExecution) -> EmailMessage:
-    enrollment = execution.enrollment
-    prospect, campaign, step = enrollment.prospect, enrollment.campaign, execution.step
+def email_build(*, execution_id: int, enrollment: Enrollment, step: Step) -> EmailMessage:
+    """The email of `step` for this enrolment (its prospect, campaign and the campaign's
+    sender loaded)."""
+    prospect, campaign = enrollment.prospect, enrollment.campaign
     sender = campaign.sender
     url = unsubscribe_url(prospect)
     body = campaign_services.merge(step.body, prospect=prospect, campaign=campaign)
@@ -370,29 +375,39 @@ def email_build(execution: StepExecution) -> EmailMessage:
             # RFC 8058: one click in the mail client unsubscribes, by a POST to this URL.
             "List-Unsubscribe": f"<{url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-LeanOps-Execution": str(execution.pk),
+            "X-LeanOps-Execution": str(execution_id),
         },
     )
 
 
-def _send_batch(execution_ids: list[int], *, now, holidays, connection) -> int:
+def _send_batch(claimed: list[tuple[int, Enrollment]], *, now, holidays, connection) -> int:
     """Send a batch's claimed emails one by one, each marked "sending" before it is
     handed over, then record them as sent and move the enrolments on in one
-    transaction. Each is sent only if its
-    prospect is still in the sequence and reachable when the batch is read back after
-    the claim (an opt-out or a reply in between stops it)."""
-    executions = list(
-        StepExecution.objects.select_related(
-            "step", "enrollment__prospect", "enrollment__campaign__sender"
-        )
-        .filter(pk__in=execution_ids, status=StepExecution.Status.CLAIMED)
-        .order_by("pk")
-    )
+    transaction. The messages are built from the enrolments the claim read (their
+    prospect, campaign, sender and step); what may have changed since the claim
+    committed is read back in one query, and an email is sent only if its claim still
+    stands and its prospect is still in the sequence and reachable (an opt-out or a
+    reply in between stops it)."""
+    still = {
+        execution_id: enrollment_status == Enrollment.Status.ACTIVE
+        and opted_out_at is None
+        and bounced_at is None
+        for execution_id, enrollment_status, opted_out_at, bounced_at in StepExecution.objects
+        .filter(pk__in=[execution_id for execution_id, _ in claimed],
+                status=StepExecution.Status.CLAIMED)
+        .values_list("pk", "enrollment__status", "enrollment__prospect__opted_out_at",
+                     "enrollment__prospect__bounced_at")
+    }  # fmt: skip
     sent, left = [], []
-    with _marks_committed_asynchronously():
-        for execution in executions:
-            if _send_one(execution, now=now, connection=connection, left=left):
-                sent.append(execution.pk)
+    with _marks_committed_asynchronously(), db_connection.cursor() as cursor:
+        for execution_id, enrollment in claimed:
+            if execution_id not in still:
+                continue  # given back meanwhile (a recovery): not this batch's any more
+            if not still[execution_id]:
+                left.append(execution_id)
+            elif _send_one(execution_id, enrollment, now=now, connection=connection,
+                           cursor=cursor):  # fmt: skip
+                sent.append(execution_id)
     if left:
         StepExecution.objects.filter(pk__in=left, status=StepExecution.Status.CLAIMED).update(
             status=StepExecution.Status.SKIPPED, finished_at=now, detail="Left the sequence."
@@ -423,45 +438,49 @@ def _marks_committed_asynchronously():
             cursor.execute("RESET synchronous_commit")
 
 
-def _mark_sending(execution_id: int) -> bool:
-    """Mark an email "sending" before it is handed over (one small write per email);
-    False when its claim was given back meanwhile (a recovery: this batch outlived
-    STALE_CLAIM)."""
-    return bool(
-        StepExecution.objects.filter(pk=execution_id, status=StepExecution.Status.CLAIMED).update(
-            status=StepExecution.Status.SENDING
-        )
+@functools.cache
+def _mark_sending_sql() -> str:
+    quote = db_connection.ops.quote_name
+    return (
+        f"UPDATE {quote(StepExecution._meta.db_table)} SET {quote('status')} = %s "
+        f"WHERE {quote('id')} = %s AND {quote('status')} = %s"
     )
 
 
-def _send_one(execution: StepExecution, *, now, connection, left: list[int]) -> bool:
+def _mark_sending(cursor, execution_id: int) -> bool:
+    """Mark an email "sending" before it is handed over (one small write per email);
+    False when its claim was given back meanwhile (a recovery: this batch outlived
+    STALE_CLAIM). Plain SQL on the batch's one cursor: building the ORM's UPDATE for
+    each email cost more than the database's work."""
+    cursor.execute(
+        _mark_sending_sql(),
+        [StepExecution.Status.SENDING, execution_id, StepExecution.Status.CLAIMED],
+    )
+    return cursor.rowcount == 1
+
+
+def _send_one(execution_id: int, enrollment: Enrollment, *, now, connection, cursor) -> bool:
     """Hand one claimed email to the mail server; True when it left."""
-    enrollment = execution.enrollment
-    if enrollment.status != Enrollment.Status.ACTIVE or not (
-        enrollment.prospect.reachable_by_email
-    ):
-        left.append(execution.pk)
-        return False
-    message = email_build(execution)
+    message = email_build(execution_id=execution_id, enrollment=enrollment,
+                          step=enrollment.next_step)  # fmt: skip
     # From here it is sent or in flight: a worker that dies before the batch is recorded
     # leaves it "sending", which recovery records as sent-unconfirmed, never sends
     # again; its claims not yet "sending" were never handed over, and are sent then.
-    if not _mark_sending(execution.pk):
+    if not _mark_sending(cursor, execution_id):
         return False
-    in_flight = StepExecution.objects.filter(pk=execution.pk)
     try:
         connection.send_messages([message])
     except smtplib.SMTPRecipientsRefused:
-        in_flight.update(
+        StepExecution.objects.filter(pk=execution_id).update(
             status=StepExecution.Status.FAILED, finished_at=now, detail="The address bounced."
         )
         prospects.prospect_bounce(prospect_id=enrollment.prospect_id, now=now)
         return False
     except (smtplib.SMTPException, OSError) as error:
         # Not sent: give the claim back and try again in a few minutes.
-        log.warning("Campaign email %s not sent: %s", execution.pk, error)
+        log.warning("Campaign email %s not sent: %s", execution_id, error)
         with transaction.atomic():
-            in_flight.delete()
+            StepExecution.objects.filter(pk=execution_id).delete()
             Enrollment.objects.filter(pk=enrollment.pk, status=Enrollment.Status.ACTIVE).update(
                 next_due_at=now + RETRY_AFTER
             )
@@ -480,35 +499,37 @@ def executions_record_sent(
     """The emails left (or may have): an email still "sending" is recorded as `status`,
     and each enrolment still at that step moves on to its next one, holding the
     enrolments' row locks. Recording the same emails twice moves them on once."""
-    done = {
-        execution.enrollment_id: execution
-        for execution in StepExecution.objects.select_related("step").filter(
+    done: dict[int, tuple[int, int]] = {
+        enrollment_id: (execution_id, step_id)
+        for execution_id, enrollment_id, step_id in StepExecution.objects.filter(
             pk__in=execution_ids,
             status__in=[
                 StepExecution.Status.SENDING,
                 StepExecution.Status.SENT,
                 StepExecution.Status.UNCONFIRMED,
             ],
-        )
+        ).values_list("pk", "enrollment_id", "step_id")
     }
     if not done:
         return
     enrollments = list(
         Enrollment.objects.select_for_update(of=("self",))
-        .select_related("prospect", "campaign")
+        .select_related("prospect")
+        .prefetch_related("campaign")
         .filter(pk__in=list(done))
         .order_by("pk")
     )
+    steps = Step.objects.in_bulk({step_id for _, step_id in done.values()})
     StepExecution.objects.filter(
-        pk__in=[execution.pk for execution in done.values()],
+        pk__in=[execution_id for execution_id, _ in done.values()],
         status=StepExecution.Status.SENDING,
     ).update(status=status, finished_at=now)
     campaign_services.enrollments_advance(
         pairs=[
-            (enrollment, done[enrollment.pk].step)
+            (enrollment, steps[done[enrollment.pk][1]])
             for enrollment in enrollments
             if enrollment.status == Enrollment.Status.ACTIVE
-            and enrollment.next_step_id == done[enrollment.pk].step_id
+            and enrollment.next_step_id == done[enrollment.pk][1]
         ],
         at=now,
         holidays=holidays,
