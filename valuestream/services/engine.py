@@ -24,7 +24,7 @@ import smtplib
 import time
 import zoneinfo
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -414,7 +414,10 @@ def _send_batch(claimed: list[tuple[int, Enrollment]], *, now, holidays, connect
         )
     if sent:
         # "sending" until here: recorded as sent together, in one transaction.
-        executions_record_sent(execution_ids=sent, now=now, holidays=holidays)
+        executions_record_sent(
+            execution_ids=sent, now=now, holidays=holidays,
+            enrollments={enrollment.pk: enrollment for _, enrollment in claimed},
+        )  # fmt: skip
     return len(sent)
 
 
@@ -495,10 +498,14 @@ def executions_record_sent(
     now: datetime,
     holidays: Collection[date],
     status: str = StepExecution.Status.SENT,
+    enrollments: Mapping[int, Enrollment] | None = None,
 ) -> None:
     """The emails left (or may have): an email still "sending" is recorded as `status`,
     and each enrolment still at that step moves on to its next one, holding the
-    enrolments' row locks. Recording the same emails twice moves them on once."""
+    enrolments' row locks. Recording the same emails twice moves them on once.
+
+    `enrollments` (by id, their campaign and prospect loaded), when the caller has
+    them: only their status and step are read again, under the lock."""
     done: dict[int, tuple[int, int]] = {
         enrollment_id: (execution_id, step_id)
         for execution_id, enrollment_id, step_id in StepExecution.objects.filter(
@@ -512,13 +519,17 @@ def executions_record_sent(
     }
     if not done:
         return
-    enrollments = list(
-        Enrollment.objects.select_for_update(of=("self",))
-        .select_related("prospect")
-        .prefetch_related("campaign")
-        .filter(pk__in=list(done))
-        .order_by("pk")
+    locked = (
+        Enrollment.objects.select_for_update(of=("self",)).filter(pk__in=list(done)).order_by("pk")
     )
+    if enrollments is None:
+        enrollments = {
+            enrollment.pk: enrollment
+            for enrollment in locked.select_related("prospect").prefetch_related("campaign")
+        }
+        current = [(e.pk, e.status, e.next_step_id) for e in enrollments.values()]
+    else:
+        current = list(locked.values_list("pk", "status", "next_step_id"))
     steps = Step.objects.in_bulk({step_id for _, step_id in done.values()})
     StepExecution.objects.filter(
         pk__in=[execution_id for execution_id, _ in done.values()],
@@ -526,10 +537,9 @@ def executions_record_sent(
     ).update(status=status, finished_at=now)
     campaign_services.enrollments_advance(
         pairs=[
-            (enrollment, steps[done[enrollment.pk][1]])
-            for enrollment in enrollments
-            if enrollment.status == Enrollment.Status.ACTIVE
-            and enrollment.next_step_id == done[enrollment.pk][1]
+            (enrollments[pk], steps[done[pk][1]])
+            for pk, enrollment_status, next_step_id in current
+            if enrollment_status == Enrollment.Status.ACTIVE and next_step_id == done[pk][1]
         ],
         at=now,
         holidays=holidays,
