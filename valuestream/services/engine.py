@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 200
 STALE_CLAIM = timedelta(minutes=10)  # the default of settings.VALUESTREAM_STALE_CLAIM_SECONDS
 RETRY_AFTER = timedelta(minutes=5)
+CLAIMS_PER_INSERT = 1000  # 5 parameters a row: well under SQLite's and PostgreSQL's limits
 
 
 def stale_claim() -> timedelta:
@@ -173,25 +174,30 @@ def _claims_write(claims: list[Enrollment], *, now, holidays) -> list[tuple[int,
 def _claims_insert(claims: list[Enrollment], *, now) -> dict[int, int]:
     """Insert a claimed StepExecution for each enrolment's next step, skipping those
     that exist; {enrolment id: execution id} of the rows this insert wrote. One
-    statement (PostgreSQL and SQLite both return what an ON CONFLICT DO NOTHING insert
-    wrote; Django's bulk_create does not, and builds 200 objects to say so)."""
+    statement per CLAIMS_PER_INSERT (PostgreSQL and SQLite both return what an ON
+    CONFLICT DO NOTHING insert wrote; Django's bulk_create does not, and builds an
+    object per row to say so)."""
     quote = db_connection.ops.quote_name
     columns = ("enrollment_id", "step_id", "status", "started_at", "detail")
     started_at = db_connection.ops.adapt_datetimefield_value(now)
-    params: list = []
-    for enrollment in claims:
-        params += [enrollment.pk, enrollment.next_step_id, StepExecution.Status.CLAIMED,
-                   started_at, ""]  # fmt: skip
     row = f"({', '.join(['%s'] * len(columns))})"
-    sql = (
-        f"INSERT INTO {quote(StepExecution._meta.db_table)} "
-        f"({', '.join(quote(column) for column in columns)}) "
-        f"VALUES {', '.join([row] * len(claims))} "
-        f"ON CONFLICT DO NOTHING RETURNING {quote('enrollment_id')}, {quote('id')}"
-    )
+    mine: dict[int, int] = {}
     with db_connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return dict(cursor.fetchall())
+        for start in range(0, len(claims), CLAIMS_PER_INSERT):
+            chunk = claims[start : start + CLAIMS_PER_INSERT]
+            params: list = []
+            for enrollment in chunk:
+                params += [enrollment.pk, enrollment.next_step_id,
+                           StepExecution.Status.CLAIMED, started_at, ""]  # fmt: skip
+            cursor.execute(
+                f"INSERT INTO {quote(StepExecution._meta.db_table)} "
+                f"({', '.join(quote(column) for column in columns)}) "
+                f"VALUES {', '.join([row] * len(chunk))} "
+                f"ON CONFLICT DO NOTHING RETURNING {quote('enrollment_id')}, {quote('id')}",
+                params,
+            )
+            mine.update(cursor.fetchall())
+    return mine
 
 
 def _reschedule(enrollment: Enrollment, when: datetime) -> str:
