@@ -22,7 +22,9 @@ KILLED_AT = 20  # the email the killed worker was sending
 def _send_tick(env: dict, queue: str) -> None:
     sender = Celery("leanops-faults-sender", broker=env["CELERY_BROKER_URL"])
     sender.conf.task_serializer = "json"
-    with sender.connection_for_write() as connection:
+    # The URL explicitly: Celery prefers a CELERY_BROKER_URL in this process's own
+    # environment (CI sets one, for the shared Redis) to the app's broker argument.
+    with sender.connection_for_write(url=env["CELERY_BROKER_URL"]) as connection:
         sender.send_task(TICK, queue=queue, connection=connection)
 
 
