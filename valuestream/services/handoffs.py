@@ -72,6 +72,17 @@ def prospect_hand_off(
             f"{prospect} is being handed to {pending.to_team.name} already: "
             "its coordinator has not acknowledged it yet."
         )
+    return _handoff_open(
+        prospect=prospect, from_team=from_team, to_team=to_team, stage=stage, note=note,
+        by=actor, now=now,
+    )  # fmt: skip
+
+
+def _handoff_open(
+    *, prospect: Prospect, from_team: Team, to_team: Team, stage: str, note: str, by: User,
+    now: datetime,
+) -> Handoff:  # fmt: skip
+    """Write the handoff and tell the receiving coordinator; the caller has checked it."""
     handoff = Handoff(
         prospect=prospect,
         from_team=from_team,
@@ -79,7 +90,7 @@ def prospect_hand_off(
         from_stage=prospect.stage,
         stage=stage,
         note=" ".join(note.split()),
-        handed_off_by=actor,
+        handed_off_by=by,
         handed_off_at=now,
     )
     handoff.full_clean(
@@ -98,6 +109,50 @@ def prospect_hand_off(
         about=notice_about("handoff", handoff.pk),
     )
     return handoff
+
+
+# Stages before a meeting: a booked meeting moves the prospect on to acquisition.
+BEFORE_MEETING = {Stage.IDENTIFICATION, Stage.VALUE}
+
+
+def meeting_booked(
+    *, prospect_id: int, value_stream_id: int, caller: User, note: str, now: datetime
+) -> Handoff | None:
+    """A meeting booked moves the prospect on to acquisition. When its team serves that
+    stage, it simply moves. When another sales team of the campaign's value stream
+    serves it, the move is a handoff to that team, which its coordinator acknowledges
+    (the first such team by name; the caller books the meeting, not the handoff's
+    destination). When no other team serves it, the team keeps the prospect and moves
+    it itself: someone must answer for it. Runs inside the call's transaction; a
+    prospect already waiting on a handoff is left to that one."""
+    prospect = Prospect.objects.select_for_update().get(pk=prospect_id)
+    if prospect.stage not in BEFORE_MEETING:
+        return None
+    team = Team.objects.get(pk=prospect.team_id)
+    if Stage.ACQUISITION not in team.stages:
+        receiving = next(
+            (
+                candidate
+                for candidate in Team.objects.filter(
+                    value_streams=value_stream_id,
+                    kind=Team.Kind.SALES_MARKETING,
+                    coordinator__isnull=False,
+                )
+                .exclude(pk=team.pk)
+                .order_by("name")
+                if Stage.ACQUISITION in candidate.stages
+            ),
+            None,
+        )
+        if receiving is not None:
+            if Handoff.objects.filter(prospect=prospect, acknowledged_at__isnull=True).exists():
+                return None
+            return _handoff_open(
+                prospect=prospect, from_team=team, to_team=receiving, stage=Stage.ACQUISITION,
+                note=f"Meeting booked. {note}".strip(), by=caller, now=now,
+            )  # fmt: skip
+    Prospect.objects.filter(pk=prospect.pk).update(stage=Stage.ACQUISITION, updated_at=now)
+    return None
 
 
 @transaction.atomic
