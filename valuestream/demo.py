@@ -310,9 +310,11 @@ class _Builder:
         coordinator took each in the next day. One prospect the caller qualified is
         handed to Key Accounts and still waits for the acknowledgement: the TC finds
         it on the Handoffs page."""
-        for meeting in Handoff.objects.filter(
-            from_team=self.team, acknowledged_at__isnull=True
-        ).select_related("to_team").order_by("pk"):
+        for meeting in (
+            Handoff.objects.filter(from_team=self.team, acknowledged_at__isnull=True)
+            .select_related("to_team")
+            .order_by("pk")
+        ):
             handoffs.handoff_acknowledge(
                 actor=meeting.to_team.coordinator, handoff_id=meeting.pk,
                 now=min(meeting.handed_off_at + timedelta(days=1), self.now),
