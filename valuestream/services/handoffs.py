@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from roles import policy as organisation
 from roles.models import Stage, Team, User
-from standardwork.models import Notice
-from standardwork.services.followup import notice_about, notice_send, notices_resolve
+from standardwork.services.followup import notice_about, notices_resolve
 from valuestream import policy
 from valuestream.models import Enrollment, Handoff, Prospect
 from valuestream.services import campaigns as campaign_services
+from valuestream.services import stages
 
 
 def handoff_problems(*, prospect: Prospect, from_team: Team, to_team: Team, stage: str) -> dict:
@@ -72,87 +72,10 @@ def prospect_hand_off(
             f"{prospect} is being handed to {pending.to_team.name} already: "
             "its coordinator has not acknowledged it yet."
         )
-    return _handoff_open(
+    return stages.handoff_open(
         prospect=prospect, from_team=from_team, to_team=to_team, stage=stage, note=note,
         by=actor, now=now,
     )  # fmt: skip
-
-
-def _handoff_open(
-    *, prospect: Prospect, from_team: Team, to_team: Team, stage: str, note: str, by: User,
-    now: datetime,
-) -> Handoff:  # fmt: skip
-    """Write the handoff and tell the receiving coordinator; the caller has checked it."""
-    handoff = Handoff(
-        prospect=prospect,
-        from_team=from_team,
-        to_team=to_team,
-        from_stage=prospect.stage,
-        stage=stage,
-        note=" ".join(note.split()),
-        handed_off_by=by,
-        handed_off_at=now,
-    )
-    handoff.full_clean(
-        exclude=["prospect", "from_team", "to_team", "handed_off_by"], validate_constraints=False
-    )
-    handoff.save()
-    company = f" ({prospect.company})" if prospect.company else ""
-    notice_send(
-        recipient_id=to_team.coordinator_id,
-        kind=Notice.Kind.HANDOFF,
-        day=now.astimezone(to_team.zone).date(),
-        text=f"{from_team.name} hands {prospect}{company} to {to_team.name} for "
-        f"{Stage(stage).label}: acknowledge it to take the prospect in.",
-        url_name="valuestream:handoff_list",
-        email=True,
-        about=notice_about("handoff", handoff.pk),
-    )
-    return handoff
-
-
-# Stages before a meeting: a booked meeting moves the prospect on to acquisition.
-BEFORE_MEETING = {Stage.IDENTIFICATION, Stage.VALUE}
-
-
-def meeting_booked(
-    *, prospect_id: int, value_stream_id: int, caller: User, note: str, now: datetime
-) -> Handoff | None:
-    """A meeting booked moves the prospect on to acquisition. When its team serves that
-    stage, it simply moves. When another sales team of the campaign's value stream
-    serves it, the move is a handoff to that team, which its coordinator acknowledges
-    (the first such team by name; the caller books the meeting, not the handoff's
-    destination). When no other team serves it, the team keeps the prospect and moves
-    it itself: someone must answer for it. Runs inside the call's transaction; a
-    prospect already waiting on a handoff is left to that one."""
-    prospect = Prospect.objects.select_for_update().get(pk=prospect_id)
-    if prospect.stage not in BEFORE_MEETING:
-        return None
-    team = Team.objects.get(pk=prospect.team_id)
-    if Stage.ACQUISITION not in team.stages:
-        receiving = next(
-            (
-                candidate
-                for candidate in Team.objects.filter(
-                    value_streams=value_stream_id,
-                    kind=Team.Kind.SALES_MARKETING,
-                    coordinator__isnull=False,
-                )
-                .exclude(pk=team.pk)
-                .order_by("name")
-                if Stage.ACQUISITION in candidate.stages
-            ),
-            None,
-        )
-        if receiving is not None:
-            if Handoff.objects.filter(prospect=prospect, acknowledged_at__isnull=True).exists():
-                return None
-            return _handoff_open(
-                prospect=prospect, from_team=team, to_team=receiving, stage=Stage.ACQUISITION,
-                note=f"Meeting booked. {note}".strip(), by=caller, now=now,
-            )  # fmt: skip
-    Prospect.objects.filter(pk=prospect.pk).update(stage=Stage.ACQUISITION, updated_at=now)
-    return None
 
 
 @transaction.atomic
