@@ -1,8 +1,17 @@
-"""Request-wide wiring that is not an app's: the session's idle expiry."""
+"""Request-wide wiring that is not an app's: the session's idle expiry and the
+slow-down of password guessing before django-axes' lockout."""
 
+import math
 import time
+from datetime import timedelta
 
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Max, Q, Sum
+from django.shortcuts import render
+from django.utils import timezone
+
+from leanops.base.http import client_ip
 
 SESSION_REFRESHED_AT = "_leanops_refreshed_at"
 
@@ -37,3 +46,51 @@ def session_refreshed_at_login(sender, request, user, **kwargs):
     first page after signing in writes nothing either; signing in saves the
     session anyway."""
     request.session[SESSION_REFRESHED_AT] = time.time()
+
+
+# The two login forms: the site's and the admin's.
+LOGIN_VIEWS = {"login", "admin:login"}
+
+
+def login_wait_seconds(*, username: str, address: str) -> int:
+    """Seconds before another password may be tried for `username` from `address`:
+    0 under LOGIN_SLOWDOWN_AFTER failures (and at the lockout, which axes answers);
+    else LOGIN_SLOWDOWN_SECONDS after the last failure, doubled for each failure
+    past the first that slowed it. The account's and the address's counts each
+    apply, as for the lockout."""
+    worst = 0
+    for match in (Q(username=username), Q(ip_address=address)):
+        seen = AccessAttempt.objects.filter(match).aggregate(
+            failures=Sum("failures_since_start"), last=Max("attempt_time")
+        )
+        failures = seen["failures"] or 0
+        if not settings.LOGIN_SLOWDOWN_AFTER <= failures < settings.AXES_FAILURE_LIMIT:
+            continue
+        delay = settings.LOGIN_SLOWDOWN_SECONDS * 2 ** (failures - settings.LOGIN_SLOWDOWN_AFTER)
+        remaining = seen["last"] + timedelta(seconds=delay) - timezone.now()
+        worst = max(worst, math.ceil(remaining.total_seconds()))
+    return worst
+
+
+class login_slowdown:  # noqa: N801 - named as a middleware function, as the one above
+    """Refuse a password tried too soon after several wrong ones (429, saying how
+    long to wait), before the login form checks it, so a guesser gets a few tries a
+    minute and then axes' lockout. Only POSTs to a login form are looked at."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.resolver_match.view_name not in LOGIN_VIEWS:
+            return None
+        username = str(request.POST.get("username", ""))[:150]
+        wait = login_wait_seconds(username=username, address=client_ip(request))
+        if wait <= 0:
+            return None
+        context = {"wait_seconds": wait, "login_path": request.path}
+        response = render(request, "registration/slowed_down.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "leanops.middleware.session_idle_refresh",
+    "leanops.middleware.login_slowdown",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -200,6 +201,13 @@ AXES_VERBOSE = False  # no banner on every manage.py command; lockouts still log
 # The log names the account and the address (the password is always masked):
 # an operator reading a lockout needs to know whom and from where.
 AXES_SENSITIVE_PARAMETERS: list[str] = []
+# Before the lockout, guessing is slowed: from the LOGIN_SLOWDOWN_AFTER-th wrong
+# password on, the next attempt for that account or from that address is refused
+# (not checked, not counted) until LOGIN_SLOWDOWN_SECONDS have passed, doubling
+# with each further failure (leanops.middleware.login_slowdown). Refusing early
+# rather than sleeping keeps a gunicorn worker free for everyone else.
+LOGIN_SLOWDOWN_AFTER = env_int("LOGIN_SLOWDOWN_AFTER", 3)
+LOGIN_SLOWDOWN_SECONDS = env_int("LOGIN_SLOWDOWN_SECONDS", 5)
 
 # Email: console in the embedded default, SMTP in production.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -27,7 +27,7 @@ from roles.models import Membership, Stage, Team
 from standardwork.models import Action, ControlPoint
 from standardwork.services import followup
 from valuestream import schedule
-from valuestream.models import CallLog, Campaign, Enrollment, Program, StepExecution
+from valuestream.models import CallLog, Campaign, Enrollment, Handoff, Program, StepExecution
 from valuestream.services import calls as call_services
 from valuestream.services import campaigns as campaign_services
 from valuestream.services import economics, engine, feed, handoffs, training
@@ -306,8 +306,19 @@ class _Builder:
                 feed.feed_attach(control_point=point, metric=metric)
 
     def _handoff(self) -> None:
-        """One prospect the caller qualified, handed to Key Accounts and waiting for its
-        coordinator's acknowledgement: the TC finds it on the Handoffs page."""
+        """The meetings booked went to Key Accounts (they serve acquisition), and its
+        coordinator took each in the next day. One prospect the caller qualified is
+        handed to Key Accounts and still waits for the acknowledgement: the TC finds
+        it on the Handoffs page."""
+        for meeting in (
+            Handoff.objects.filter(from_team=self.team, acknowledged_at__isnull=True)
+            .select_related("to_team")
+            .order_by("pk")
+        ):
+            handoffs.handoff_acknowledge(
+                actor=meeting.to_team.coordinator, handoff_id=meeting.pk,
+                now=min(meeting.handed_off_at + timedelta(days=1), self.now),
+            )  # fmt: skip
         receiving = Team.objects.filter(name=HANDOFF_TEAM).first()
         member = Membership.objects.filter(
             team=self.team, role=Membership.Role.MEMBER, user__username="member"

@@ -89,7 +89,9 @@ def test_with_redis_stopped_pages_work_and_the_ticks_catch_up_when_it_is_back(
     try:
         sender = Celery("leanops-faults-sender", broker=fault_env["CELERY_BROKER_URL"])
         sender.conf.task_serializer = "json"
-        with sender.connection_for_write() as connection:
+        # The URL explicitly: Celery prefers a CELERY_BROKER_URL in this process's own
+        # environment (CI sets one, for the shared Redis) to the app's broker argument.
+        with sender.connection_for_write(url=fault_env["CELERY_BROKER_URL"]) as connection:
             for tick in TICKS:
                 sender.send_task(tick, connection=connection)
         wait_for(

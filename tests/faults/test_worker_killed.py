@@ -22,8 +22,8 @@ KILLED_AT = 20  # the email the killed worker was sending
 def _send_tick(env: dict, queue: str) -> None:
     sender = Celery("leanops-faults-sender", broker=env["CELERY_BROKER_URL"])
     sender.conf.task_serializer = "json"
-    # The URL given again: Celery prefers a CELERY_BROKER_URL in this process's
-    # environment (the suite's own broker) to the one the app was made with.
+    # The URL explicitly: Celery prefers a CELERY_BROKER_URL in this process's own
+    # environment (CI sets one, for the shared Redis) to the app's broker argument.
     with sender.connection_for_write(url=env["CELERY_BROKER_URL"]) as connection:
         sender.send_task(TICK, queue=queue, connection=connection)
 

@@ -34,8 +34,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.heavy]
 APPEND_ONLY = [CheckEvent, CycleEvent, MeasurementChange, CallLog]
 # A campaign step's run is a small state machine: claimed, then sending (handed to
 # the mail server), or a call due; then final. Its prospect, step and start never
-# change; a final run never changes again; only a claim whose email was never sent is
-# given back (deleted) so it can be retried.
+# change; a final run never changes again; only a claim whose email was never sent
+# is given back (deleted) so it can be retried.
 STEP_RUN_OPEN = ("claimed", "sending", "call_due")
 
 POSTGRESQL_TRIGGERS = """

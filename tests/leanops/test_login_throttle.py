@@ -26,6 +26,13 @@ LOCKED_MESSAGE = (
 
 
 @pytest.fixture(autouse=True)
+def no_slowdown(settings):
+    """These tests are about the lockout: the slow-down before it, which refuses a
+    quick next try, is tested in test_login_slowdown.py."""
+    settings.LOGIN_SLOWDOWN_AFTER = settings.AXES_FAILURE_LIMIT
+
+
+@pytest.fixture(autouse=True)
 def people():
     UserFactory(username="leader")
     UserFactory(username="member")

@@ -6,8 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from roles.models import Stage
+from standardwork.models import Notice
+from tests.roles.factories import TeamFactory, UserFactory
 from tests.valuestream.conftest import add_call, add_email, at, enroll, prospects
-from valuestream.models import CallLog, Enrollment, StepExecution
+from valuestream.models import CallLog, Enrollment, Handoff, StepExecution
 from valuestream.services import calls as call_services
 from valuestream.services import campaigns as campaign_services
 from valuestream.services import engine
@@ -93,3 +95,45 @@ def test_calls_log_the_script_version_current_at_the_time(org, queued, script):
     )
 
     assert call.script_version.number == 2
+
+
+def test_a_meeting_booked_hands_the_prospect_to_the_team_serving_acquisition(org, queued):
+    east = TeamFactory(
+        name="East", value_streams=[org["pumps"]], coordinator=UserFactory(username="east.tc"),
+        stages=[Stage.ACQUISITION, Stage.RETENTION],
+    )  # fmt: skip
+
+    call_services.call_log(
+        actor=org["member"], execution_id=queued.pk, disposition="meeting", note="Tue 10:00",
+        now=at("2026-11-25 11:00"),
+    )  # fmt: skip
+
+    handoff = Handoff.objects.get()
+    assert (handoff.from_team, handoff.to_team, handoff.from_stage, handoff.stage) == (
+        org["team"], east, Stage.IDENTIFICATION, Stage.ACQUISITION,
+    )  # fmt: skip
+    assert (handoff.handed_off_by, handoff.note, handoff.acknowledged_at) == (
+        org["member"], "Meeting booked. Tue 10:00", None,
+    )  # fmt: skip
+    # Until East's coordinator acknowledges, the prospect stays where it was.
+    prospect = Enrollment.objects.get().prospect
+    assert (prospect.team, prospect.stage) == (org["team"], Stage.IDENTIFICATION)
+    assert Notice.objects.get(kind=Notice.Kind.HANDOFF).recipient.username == "east.tc"
+
+
+def test_a_meeting_booked_moves_the_stage_itself_when_the_team_serves_acquisition(org, queued):
+    TeamFactory(
+        name="East", value_streams=[org["pumps"]], coordinator=UserFactory(username="east.tc"),
+        stages=[Stage.ACQUISITION],
+    )  # fmt: skip
+    org["team"].stages = [Stage.IDENTIFICATION, Stage.VALUE, Stage.ACQUISITION]
+    org["team"].save(update_fields=["stages"])
+
+    call_services.call_log(
+        actor=org["member"], execution_id=queued.pk, disposition="meeting", note="",
+        now=at("2026-11-25 11:00"),
+    )  # fmt: skip
+
+    assert not Handoff.objects.exists()
+    prospect = Enrollment.objects.get().prospect
+    assert (prospect.team, prospect.stage) == (org["team"], Stage.ACQUISITION)

@@ -79,12 +79,22 @@ def test_the_demo_has_two_campaigns_with_history_and_a_second_run_adds_nothing()
 def test_the_demo_has_one_handoff_waiting_for_the_key_accounts_coordinator(client):
     call_command("seed_demo", stdout=StringIO())
 
-    handoff = Handoff.objects.get()
+    handoff = Handoff.objects.get(acknowledged_at__isnull=True)
     assert (handoff.from_team.name, handoff.to_team.name, handoff.stage) == (
         "Pumps Prospecting", "Pumps Key Accounts", "acquisition",
     )  # fmt: skip
     assert (handoff.handed_off_by.username, handoff.acknowledged_at) == ("member", None)
     assert handoff.prospect.team.name == "Pumps Prospecting"  # until acknowledged
+    # Each prospect who booked a meeting went to Key Accounts, which serves
+    # acquisition; its coordinator took them in.
+    met = CallLog.objects.filter(disposition="meeting").values("prospect").distinct()
+    taken_in = Handoff.objects.filter(acknowledged_at__isnull=False)
+    assert sorted(taken_in.values_list("prospect", flat=True)) == sorted(
+        row["prospect"] for row in met
+    )
+    assert set(taken_in.values_list("acknowledged_by__username", "to_team__name")) == {
+        ("coordinator", "Pumps Key Accounts")
+    }
     client.force_login(User.objects.get(username="coordinator"))
     page = client.get(reverse("valuestream:handoff_list")).content.decode()
     assert reverse("valuestream:handoff_acknowledge", args=[handoff.pk]) in page

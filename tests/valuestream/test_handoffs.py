@@ -2,6 +2,9 @@
 
 The prospect stays with the sending team, in its stage, until the acknowledgement."""
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -13,6 +16,7 @@ from standardwork.models import Notice
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 from tests.valuestream.conftest import add_email, at, enroll, prospects
 from valuestream.models import Enrollment, Handoff, Prospect
+from valuestream.services import economics
 from valuestream.services import handoffs as handoff_services
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +265,20 @@ def test_the_handoffs_page_costs_the_same_queries_for_one_handoff_or_six(client,
 
     assert page.content.decode().count('class="vs-handoff"') == 6
     assert len(six) == len(one)
+
+
+def test_a_win_hands_the_prospect_to_the_team_serving_retention(org, east, campaign, prospect):
+    enroll(campaign, [prospect], at(NOW))
+
+    economics.prospect_win(
+        actor=org["leader"], campaign=campaign, prospect=prospect, amount=Decimal("12000"),
+        won_on=date(2026, 11, 24),
+    )  # fmt: skip
+
+    handoff = Handoff.objects.get()
+    assert (handoff.from_team, handoff.to_team, handoff.from_stage, handoff.stage) == (
+        org["team"], east, Stage.IDENTIFICATION, Stage.RETENTION,
+    )  # fmt: skip
+    assert handoff.note == "Won: an order of 12000 on 24 Nov 2026."
+    prospect.refresh_from_db()
+    assert (prospect.team, prospect.stage) == (org["team"], Stage.IDENTIFICATION)

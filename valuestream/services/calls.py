@@ -9,12 +9,11 @@ from django.utils import timezone
 from roles import policy as organisation
 from roles.models import Stage, User
 from valuestream import policy, schedule
-from valuestream.models import CallLog, Enrollment, Prospect, StepExecution
+from valuestream.models import CallLog, Enrollment, StepExecution
 from valuestream.services import campaigns as campaign_services
+from valuestream.services import stages
 
 ALREADY_LOGGED = "This call's outcome is already logged."
-# Stages before a meeting: a booked meeting moves the prospect on to acquisition.
-EARLY_STAGES = {Stage.IDENTIFICATION, Stage.VALUE}
 ENDS_SEQUENCE = {
     CallLog.Disposition.MEETING: Enrollment.StopReason.MEETING,
     CallLog.Disposition.NOT_INTERESTED: Enrollment.StopReason.NOT_INTERESTED,
@@ -28,7 +27,8 @@ def call_log(
 ) -> CallLog:
     """Log the outcome of a call in the queue.
 
-    A meeting booked ends the sequence and moves the prospect to acquisition;
+    A meeting booked ends the sequence and moves the prospect to acquisition, or
+    hands it to the team that serves acquisition (`stages.prospect_stage_move`);
     not interested and unqualified end it; call back later keeps the call in the
     queue for the next business day; a connect or a voicemail goes on to the next step.
     """
@@ -76,9 +76,12 @@ def call_log(
             now=now,
         )
         if disposition == CallLog.Disposition.MEETING:
-            Prospect.objects.filter(pk=enrollment.prospect_id, stage__in=EARLY_STAGES).update(
-                stage=Stage.ACQUISITION
-            )
+            stages.prospect_stage_move(
+                prospect_id=enrollment.prospect_id, stage=Stage.ACQUISITION,
+                value_stream_id=campaign.value_stream_id, by=actor,
+                note=f"Meeting booked. {call.note}".strip(), now=now,
+                only_from=stages.BEFORE_MEETING,
+            )  # fmt: skip
         return call
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if locked.status == Enrollment.Status.ACTIVE:

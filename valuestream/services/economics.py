@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from roles import policy as organisation
 from roles.models import Stage, User, ValueStream
@@ -17,6 +18,7 @@ from valuestream.models import (
     RevenueEntry,
     SpendEntry,
 )
+from valuestream.services import stages
 
 
 @transaction.atomic
@@ -106,7 +108,12 @@ def prospect_win(*, actor: User, campaign, prospect: Prospect, amount: Decimal, 
     entry = revenue_attribute(
         program=campaign.program, prospect=prospect, amount=amount, won_on=won_on, actor=actor
     )
-    Prospect.objects.filter(pk=prospect.pk).update(stage=Stage.RETENTION)
+    # Retention is served by the team that keeps the customer: if that is another
+    # team of the value stream, the won prospect is handed to it.
+    stages.prospect_stage_move(
+        prospect_id=prospect.pk, stage=Stage.RETENTION, value_stream_id=campaign.value_stream_id,
+        by=actor, note=f"Won: an order of {amount} on {won_on:%d %b %Y}.", now=timezone.now(),
+    )  # fmt: skip
     return entry
 
 

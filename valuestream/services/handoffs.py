@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from roles import policy as organisation
 from roles.models import Stage, Team, User
-from standardwork.models import Notice
-from standardwork.services.followup import notice_about, notice_send, notices_resolve
+from standardwork.services.followup import notice_about, notices_resolve
 from valuestream import policy
 from valuestream.models import Enrollment, Handoff, Prospect
 from valuestream.services import campaigns as campaign_services
+from valuestream.services import stages
 
 
 def handoff_problems(*, prospect: Prospect, from_team: Team, to_team: Team, stage: str) -> dict:
@@ -72,32 +72,10 @@ def prospect_hand_off(
             f"{prospect} is being handed to {pending.to_team.name} already: "
             "its coordinator has not acknowledged it yet."
         )
-    handoff = Handoff(
-        prospect=prospect,
-        from_team=from_team,
-        to_team=to_team,
-        from_stage=prospect.stage,
-        stage=stage,
-        note=" ".join(note.split()),
-        handed_off_by=actor,
-        handed_off_at=now,
-    )
-    handoff.full_clean(
-        exclude=["prospect", "from_team", "to_team", "handed_off_by"], validate_constraints=False
-    )
-    handoff.save()
-    company = f" ({prospect.company})" if prospect.company else ""
-    notice_send(
-        recipient_id=to_team.coordinator_id,
-        kind=Notice.Kind.HANDOFF,
-        day=now.astimezone(to_team.zone).date(),
-        text=f"{from_team.name} hands {prospect}{company} to {to_team.name} for "
-        f"{Stage(stage).label}: acknowledge it to take the prospect in.",
-        url_name="valuestream:handoff_list",
-        email=True,
-        about=notice_about("handoff", handoff.pk),
-    )
-    return handoff
+    return stages.handoff_open(
+        prospect=prospect, from_team=from_team, to_team=to_team, stage=stage, note=note,
+        by=actor, now=now,
+    )  # fmt: skip
 
 
 @transaction.atomic
