@@ -44,7 +44,7 @@ def _daily_pages() -> dict[str, list[str]]:
     ]
     # A member's day: their checklist and their calls (long e-mail addresses included),
     # and the demo's handoff they made, waiting for the receiving coordinator.
-    handoff = Handoff.objects.order_by("pk").first()
+    handoff = Handoff.objects.filter(acknowledged_at__isnull=True).order_by("pk").first()
     member_pages = [
         reverse("standardwork:my_standard_work"),
         reverse("valuestream:calls_today"),
