@@ -33,10 +33,6 @@ class Progress:
     def open(self) -> int:
         return self.total - self.done - self.missed
 
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
     @classmethod
     def of(cls, checks: list[Check]) -> "Progress":
         statuses = Counter(check.status for check in checks)
