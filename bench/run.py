@@ -9,7 +9,7 @@
 3. Background work timed in-process: issuing one day's checklists for
    everyone, then again (nothing may be written), opening the stand-ups due.
 4. gunicorn as in production (leanops.wsgi, DEBUG=false, persistent
-   connections) with 2 sync workers on a free loopback port, the bench's
+   connections) with production's sync workers (3) on a free loopback port, the bench's
    settings adding the ceiling page and a query-count header.
 5. Per page: one request for its status, bytes and queries, a warm-up, then
    wrk -t2 -c8 for BENCH_SECONDS (default 5) with bench/wrk.lua sending the
@@ -63,7 +63,10 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 WARM_UP_SECONDS = 1
 THREADS, CONNECTIONS = 2, 8
 MAX_REQUESTS = int(os.environ.get("BENCH_MAX_REQUESTS", "50000"))  # per page, both threads
-WORKERS = 2
+# gunicorn's workers as production starts them: WEB_CONCURRENCY, default 3 in both
+# docker-compose.yml and the Dockerfile (tests/leanops/test_bench.py holds them equal).
+PRODUCTION_WORKERS = 3
+WORKERS = int(os.environ.get("WEB_CONCURRENCY", PRODUCTION_WORKERS))
 SW = "standardwork:"
 # Smaller organisation for a quick look: BENCH_SCALE="value_streams teams people days".
 SCALE = os.environ.get("BENCH_SCALE", "")
@@ -253,26 +256,38 @@ def build() -> dict:
     return seed
 
 
-WEEK_STREAM = "Bench: a week of history"
-
-
 def week_value_stream() -> str:
-    """A value stream served only by the scale's newest team (formed a week ago), for
-    the dashboard's year-vs-week comparison; its VSM is a person of its own."""
-    from leanops.scale import SCALE_EMAIL_DOMAIN
-    from roles.models import Team, User, ValueStream
+    """The value stream seed_scale formed a week ago, the same shape as the first one
+    (six teams, four of them of eight): the dashboard's year-vs-week pair."""
+    stream = newest_value_stream()
+    if stream is None:
+        return "none (the scale is too small for a week-old value stream)"
+    teams = stream.teams.count()
+    return f"{stream.name}: {teams} teams, VSM {stream.vsm.username}"
 
-    team = (
-        Team.objects.filter(coordinator__email__endswith=f"@{SCALE_EMAIL_DOMAIN}")
+
+def newest_value_stream():
+    """seed_scale's newest value stream, when its teams are a week old (else None)."""
+    from django.db.models import Min
+
+    from leanops.scale import NEW_TEAM_DAYS, SCALE_EMAIL_DOMAIN
+    from roles.models import ValueStream
+    from standardwork.models import Checklist
+
+    stream = (
+        ValueStream.objects.filter(vsm__email__endswith=f"@{SCALE_EMAIL_DOMAIN}")
+        .select_related("vsm")
         .order_by("-pk")
         .first()
     )
-    vsm, _ = User.objects.get_or_create(username="bench-week-vsm")
-    stream, _ = ValueStream.objects.get_or_create(
-        name=WEEK_STREAM, defaults={"market": "Bench", "vsm": vsm}
-    )
-    team.value_streams.add(stream)
-    return f"{team.name} (VSM bench-week-vsm)"
+    if stream is None:
+        return None
+    first_day = Checklist.objects.filter(owner__memberships__team__value_streams=stream).aggregate(
+        first=Min("date")
+    )["first"]
+    if first_day is None or (datetime.now(UTC).date() - first_day).days > NEW_TEAM_DAYS + 1:
+        return None
+    return stream
 
 
 # --- background work ------------------------------------------------------------------
@@ -378,7 +393,7 @@ def pages() -> list[Page]:
     from django.db.models import Min
 
     from leanops.scale import SCALE_EMAIL_DOMAIN
-    from roles.models import Membership, Team, User, ValueStream
+    from roles.models import Membership, Team, User
     from standardwork.models import Checklist, Standup
     from standardwork.services.standups import standup_open_today
 
@@ -492,8 +507,8 @@ def pages() -> list[Page]:
             args=(year_stream.pk,),
         )
     )
-    week_stream = ValueStream.objects.filter(name=WEEK_STREAM).first()
-    if week_team is not None and week_stream is not None:
+    week_stream = newest_value_stream()
+    if week_stream is not None:
         result.append(
             Page(
                 "dashboard_week",

@@ -87,8 +87,9 @@ TEAMS_PER_COORDINATOR = 4
 # The first coordinator's teams, and the newest team, have this many people: issue 9's
 # verification-board target is for "a coordinator with four teams of eight".
 BENCH_TEAM_SIZE = 8
-# The last team was formed this many days ago, so the results of a year-old team can be
-# compared with a week-old one of the same size.
+# The last value stream (and so the last team) was formed this many days ago, so the
+# results of a year-old team, and the dashboard of a year-old value stream, can be
+# compared with a week-old one of the same size and shape.
 NEW_TEAM_DAYS = 7
 COPY_BATCH = 50_000  # rows held before they are written
 
@@ -336,14 +337,27 @@ class _Org:
     teams: list[Team]
     team_streams: dict[int, list[ValueStream]]
     people: dict[int, list[int]]  # team id -> user ids, the Team Leader first
-    new_team: Team | None
-    joined: dict[int, date]  # user id -> first day of their history (new team: a week ago)
+    new_teams: list[Team]  # the newest value stream's teams, formed NEW_TEAM_DAYS ago
+    joined: dict[int, date]  # user id -> first day of their history (new teams: a week ago)
+
+    def is_new(self, team: Team) -> bool:
+        return any(team.pk == new.pk for new in self.new_teams)
 
 
 def team_sizes(sizes: ScaleSizes) -> list[int]:
-    """People per team; the first coordinator's teams and the newest team have eight."""
+    """People per team; the first coordinator's teams and the newest team have eight, and
+    the newest value stream's teams mirror the first's (the dashboard's year-vs-week pair)."""
     total, teams = sizes.in_teams, sizes.teams
-    fixed = sorted({*range(min(TEAMS_PER_COORDINATOR, teams)), teams - 1})
+    first_coordinators = set(range(min(TEAMS_PER_COORDINATOR, teams)))
+    fixed = first_coordinators | {teams - 1}
+    if sizes.value_streams > 1:
+        first_stream = [index for index in range(teams) if index * sizes.value_streams < teams]
+        eights = len(first_coordinators & set(first_stream))
+        newest = _new_team_indexes(sizes)
+        twin = {*newest[: eights - 1], newest[-1]} if eights and len(newest) >= eights else set()
+        if teams - len(fixed | twin) > 0:  # only while some team is left to take the rest
+            fixed |= twin
+    fixed = sorted(fixed)
     rest = teams - len(fixed)
     if rest and total - BENCH_TEAM_SIZE * len(fixed) >= 2 * rest:
         base, extra = divmod(total - BENCH_TEAM_SIZE * len(fixed), rest)
@@ -357,6 +371,16 @@ def team_sizes(sizes: ScaleSizes) -> list[int]:
         return result
     base, extra = divmod(total, teams)
     return [base + (1 if index < extra else 0) for index in range(teams)]
+
+
+def _new_team_indexes(sizes: ScaleSizes) -> list[int]:
+    """The teams formed a week ago: the last value stream's (teams are spread over the
+    value streams in order), or the last team when there is one value stream."""
+    if sizes.value_streams < 2:
+        return [sizes.teams - 1]
+    last = sizes.value_streams - 1
+    streams, teams = sizes.value_streams, sizes.teams
+    return [index for index in range(teams) if index * streams // teams == last]
 
 
 def _stream_spec(index: int) -> tuple[str, str, str]:
@@ -390,9 +414,14 @@ def _organisation(sizes: ScaleSizes, *, now: datetime, rng: random.Random) -> _O
     vsms = [person() for _ in range(sizes.value_streams)]
     coordinators = [person() for _ in range(sizes.coordinators)]
     in_teams = [[person() for _ in range(size)] for size in sizes_by_team]
-    if sizes.teams > 1 and sizes.days > NEW_TEAM_DAYS:
-        for user in in_teams[-1]:
+    forming = sizes.teams > 1 and sizes.days > NEW_TEAM_DAYS
+    # The newest value stream's teams (or, with one value stream, its last team) are new.
+    new_indexes = _new_team_indexes(sizes) if forming else []
+    for index in new_indexes:
+        for user in in_teams[index]:
             user.date_joined = new_team_start
+    if forming and sizes.value_streams > 1:
+        vsms[-1].date_joined = new_team_start
     User.objects.bulk_create(
         [*vsms, *coordinators, *(user for team in in_teams for user in team)], batch_size=1000
     )
@@ -458,17 +487,25 @@ def _organisation(sizes: ScaleSizes, *, now: datetime, rng: random.Random) -> _O
                 )
             )
     Membership.objects.bulk_create(memberships, batch_size=1000)
-    new_team = teams[-1] if sizes.teams > 1 and sizes.days > NEW_TEAM_DAYS else None
+    new_teams = [teams[index] for index in new_indexes]
     joined = {}
-    if new_team is not None:
-        for user in in_teams[-1]:
-            joined[user.pk] = calendar.local_date(new_team_start, new_team.time_zone)
+    for index in new_indexes:
+        for user in in_teams[index]:
+            joined[user.pk] = calendar.local_date(new_team_start, teams[index].time_zone)
+    if new_teams and sizes.value_streams > 1:
+        # The new value stream's VSM, and a coordinator of only new teams, are new too.
+        vsm = vsms[-1]
+        joined[vsm.pk] = calendar.local_date(new_team_start, streams[-1].time_zone)
+        old_coordinators = {team.coordinator_id for team in teams if team not in new_teams}
+        for team in new_teams:
+            if team.coordinator_id not in old_coordinators:
+                joined[team.coordinator_id] = calendar.local_date(new_team_start, team.time_zone)
     return _Org(
         value_streams=streams,
         teams=teams,
         team_streams={team.pk: team_streams[index] for index, team in enumerate(teams)},
         people=people,
-        new_team=new_team,
+        new_teams=new_teams,
         joined=joined,
     )
 
@@ -927,13 +964,12 @@ class _RhythmHistory:
         for membership in Membership.objects.order_by("team_id", "-role", "user__first_name"):
             # "member" sorts after "leader" descending: the Team Leader first.
             people[membership.team_id].append(membership.user_id)
-        new_team_id = self.org.new_team.pk if self.org.new_team else None
         for team in teams:
             team_people = people.get(team.pk)
             if not team_people:
                 continue
             today = calendar.local_date(self.now, team.time_zone)
-            start = today - timedelta(days=NEW_TEAM_DAYS if team.pk == new_team_id else self.days)
+            start = today - timedelta(days=NEW_TEAM_DAYS if self.org.is_new(team) else self.days)
             end = today - timedelta(days=1)
             if team.pk in first_standup:
                 end = min(end, first_standup[team.pk] - timedelta(days=1))
@@ -1021,7 +1057,7 @@ def _improvement(writer: _Writer, org: _Org, *, now: datetime, days: int, rng) -
         leader, tc = people[0], team.coordinator_id
         zone = ZoneInfo(team.time_zone)
         today = calendar.local_date(now, team.time_zone)
-        length = NEW_TEAM_DAYS if team is org.new_team else days
+        length = NEW_TEAM_DAYS if org.is_new(team) else days
         ids = [next(cycle_ids) for _ in range(per_team)]
         for index, cycle_id in enumerate(ids):
             title, problem, hypothesis, target = CYCLE_TOPICS[(team.pk + index) % len(CYCLE_TOPICS)]
@@ -1113,7 +1149,6 @@ def _measurements(writer: _Writer, *, now: datetime, days: int, org: _Org, rng) 
         .annotate(first=Min("measured_on"))
         .values_list("control_point_id", "first")
     )
-    new_team_id = org.new_team.pk if org.new_team else None
     buffer = _Buffer(
         writer,
         Measurement,
@@ -1124,7 +1159,7 @@ def _measurements(writer: _Writer, *, now: datetime, days: int, org: _Org, rng) 
     for point in points:
         team = point.team
         today = calendar.local_date(now, team.time_zone)
-        start = today - timedelta(days=NEW_TEAM_DAYS if team.pk == new_team_id else days)
+        start = today - timedelta(days=NEW_TEAM_DAYS if org.is_new(team) else days)
         end = min(today, first.get(point.pk, today)) - timedelta(days=1)
         target = float(point.target or 10)
         zone = ZoneInfo(team.time_zone)

@@ -2,6 +2,7 @@
 database guard. The bench itself (servers, load, timings) is not run here."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -20,7 +21,7 @@ from bench.load import (
     verdicts_table,
     with_ratios,
 )
-from bench.run import bench_database, issue_moment
+from bench.run import PRODUCTION_WORKERS, bench_database, issue_moment
 from tests.roles.factories import UserFactory
 
 WRK_OUTPUT = """Running 5s test @ http://127.0.0.1:40000/bench/ceiling/
@@ -212,3 +213,12 @@ def test_the_dashboard_is_judged_on_its_p95_and_a_year_against_a_week():
     factor = verdicts["dashboard year: at most 1.3x the time of a week's"]
     assert (p95.measured, p95.met) == ("160.0 ms", False)
     assert (factor.measured, factor.met) == ("1.40x", False)
+
+
+def test_the_bench_starts_as_many_gunicorn_workers_as_production_does_by_default():
+    root = Path(__file__).resolve().parents[2]
+    compose = (root / "docker-compose.yml").read_text()
+    dockerfile = (root / "Dockerfile").read_text()
+
+    assert f"${{WEB_CONCURRENCY:-{PRODUCTION_WORKERS}}}" in compose
+    assert f"--workers ${{WEB_CONCURRENCY:-{PRODUCTION_WORKERS}}}" in dockerfile

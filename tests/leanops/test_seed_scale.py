@@ -114,8 +114,7 @@ def test_everyone_has_a_checklist_on_each_working_day_but_leave_and_none_today()
     summary = scale_seed(sizes=SIZES, now=NOW)
 
     places = person_places()
-    new_team = Team.objects.order_by("-pk").first()
-    newcomers = set(new_team.memberships.values_list("user_id", flat=True))
+    newcomers = _newest_value_stream_people()
     assert Absence.objects.exists()
     for person in scale_people():
         place = places[person.pk]
@@ -172,6 +171,39 @@ def test_standups_on_each_working_day_before_today_with_everyone_in_the_attendan
     assert Cycle.objects.count() > 0
     assert ControlPoint.objects.count() == 2 * SIZES.teams
     assert Measurement.objects.count() > 0
+
+
+def _newest_value_stream_people() -> set[int]:
+    """The people whose history starts a week ago: the newest value stream's VSM, its
+    teams' members, and a coordinator of none but its teams."""
+    stream = ValueStream.objects.order_by("-pk").first()
+    teams = Team.objects.filter(value_streams=stream)
+    people = set(Membership.objects.filter(team__in=teams).values_list("user_id", flat=True))
+    people.add(stream.vsm_id)
+    for coordinator_id in set(teams.values_list("coordinator_id", flat=True)):
+        if not Team.objects.filter(coordinator_id=coordinator_id).exclude(pk__in=teams).exists():
+            people.add(coordinator_id)
+    return people
+
+
+def test_the_newest_value_stream_is_a_week_old_twin_of_the_first():
+    scale_seed(sizes=ScaleSizes(value_streams=3, teams=18, people=180, days=30), now=NOW)
+
+    first, newest = ValueStream.objects.order_by("pk")[0], ValueStream.objects.order_by("-pk")[0]
+
+    def sizes(stream) -> list[int]:
+        teams = Team.objects.filter(value_streams=stream).order_by("pk")
+        return sorted(team.memberships.count() for team in teams)
+
+    assert sizes(first) == [8, 8, 8, 8, 11, 11]
+    assert sizes(newest) == [8, 8, 8, 8, 10, 10]
+    old_start = Checklist.objects.filter(owner__memberships__team__value_streams=first)
+    new_start = Checklist.objects.filter(owner__memberships__team__value_streams=newest)
+    assert old_start.order_by("date").first().date == date(2026, 2, 16)
+    assert new_start.order_by("date").first().date == date(2026, 3, 11)
+    assert Checklist.objects.filter(owner=newest.vsm).order_by("date").first().date >= date(
+        2026, 3, 11
+    )
 
 
 def test_the_newest_team_has_a_week_of_history():
