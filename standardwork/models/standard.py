@@ -380,6 +380,10 @@ class AdherenceWeek(models.Model):
     missed = models.PositiveIntegerField(default=0)
     open = models.PositiveIntegerField(default=0)
     open_monthly = models.PositiveIntegerField(default=0)
+    reds = models.PositiveIntegerField(
+        default=0,
+        help_text="Kamishibai reds among the week's checks (RED_CHECK), as they stand now.",
+    )
 
     class Meta:
         constraints = [

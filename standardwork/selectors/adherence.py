@@ -31,6 +31,7 @@ from standardwork.models import (
     SummarisedWeek,
     TemplateItem,
 )
+from standardwork.models.standard import RED_CHECK
 from standardwork.selectors.verification import miss_reason_label, with_miss_history
 
 NO_REASON = "Not done, no reason given"
@@ -51,9 +52,11 @@ class Tally:
     working_minutes: int = 0
     target_percent: int = 0
     done_after_miss: int = 0  # counted in `done`; their miss reasons stay in the Pareto
+    reds: int = 0  # kamishibai reds among the checks (RED_CHECK): a miss still unanswered
 
     def add(self, other: "Tally") -> None:
         self.done += other.done
+        self.reds += other.reds
         self.done_after_miss += other.done_after_miss
         self.missed += other.missed
         self.open += other.open
@@ -179,6 +182,7 @@ def adherence_report(
             count=Count("pk"),
             planned=Sum("item__expected_minutes"),
             actual=Sum("actual_minutes"),
+            reds=Count("pk", filter=RED_CHECK),
         )
         .order_by()
     )
@@ -195,6 +199,7 @@ def adherence_report(
         setattr(tally, status, getattr(tally, status) + row["count"])
         tally.planned_minutes += row["planned"] or 0
         tally.actual_minutes += row["actual"] or 0
+        tally.reds += row["reds"]
 
     reasons = Counter()
     for row in (
@@ -376,6 +381,7 @@ class WeekCounts:
     missed: int = 0
     open: int = 0
     open_monthly: int = 0
+    reds: int = 0
 
 
 def week_counts(
@@ -395,13 +401,14 @@ def week_counts(
     for row in (
         checks.annotate(week=TruncWeek("checklist__date"))
         .values("checklist__owner_id", "week", "status", "item__cadence")
-        .annotate(count=Count("pk"))
+        .annotate(count=Count("pk"), reds=Count("pk", filter=RED_CHECK))
         .order_by()
     ):
         monday = row["week"].date() if isinstance(row["week"], datetime) else row["week"]
         if monday not in wanted:
             continue
         tally = counts[(row["checklist__owner_id"], monday)]
+        tally.reds += row["reds"]
         if row["status"] == Check.Status.OPEN:
             if row["item__cadence"] == TemplateItem.Cadence.MONTHLY:
                 tally.open_monthly += row["count"]
@@ -422,6 +429,7 @@ def week_settled(counts: WeekCounts, monday: date, today: date) -> Tally:
         done=counts.done,
         missed=counts.missed + counts.open + (0 if month_running else counts.open_monthly),
         open=counts.open_monthly if month_running else 0,
+        reds=counts.reds,
     )
 
 
@@ -441,10 +449,10 @@ def past_week_tallies(
     )
     counts: dict[tuple[int, date], WeekCounts] = {}
     if summarised:
-        for owner_id, monday, done, missed, open_, open_monthly in AdherenceWeek.objects.filter(
+        for owner_id, monday, *figures in AdherenceWeek.objects.filter(
             owner_id__in=owner_ids, week_start__in=summarised
-        ).values_list("owner_id", "week_start", "done", "missed", "open", "open_monthly"):
-            counts[(owner_id, monday)] = WeekCounts(done, missed, open_, open_monthly)
+        ).values_list("owner_id", "week_start", "done", "missed", "open", "open_monthly", "reds"):
+            counts[(owner_id, monday)] = WeekCounts(*figures)
     live = [monday for monday in mondays if monday not in summarised]
     counts.update(week_counts(mondays=live, owner_ids=owner_ids))
     weeks: dict[int, dict[date, Tally]] = defaultdict(dict)

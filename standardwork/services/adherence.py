@@ -98,12 +98,13 @@ def adherence_week_summarise(*, week_start: date, now: datetime | None = None) -
                 missed=week.missed,
                 open=week.open,
                 open_monthly=week.open_monthly,
+                reds=week.reds,
             )
             for (owner_id, monday), week in counts.items()
         ],
         update_conflicts=True,
         unique_fields=["week_start", "owner"],
-        update_fields=["done", "missed", "open", "open_monthly"],
+        update_fields=["done", "missed", "open", "open_monthly", "reds"],
         batch_size=1000,
     )
     marker.stale = False

@@ -19,6 +19,7 @@ from standardwork import policy
 from standardwork.models import Check, CheckEvent, Checklist, Notice
 from standardwork.selectors import verification as verification_selectors
 from standardwork.services import followup
+from standardwork.services.adherence import adherence_weeks_invalidate
 from standardwork.services.checklists import check_event_add, check_lock
 
 CHECKLIST_GONE = "That checklist no longer exists; reload the page."
@@ -101,6 +102,8 @@ def check_request_countermeasure(
         update_fields=["verification", "verification_comment", "verified_by", "countermeasure"]
     )
     check_event_add(check, actor, CheckEvent.Kind.REQUEST_COUNTERMEASURE, comment, now)
+    # A red now: the week's summary (its reds) is counted again.
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     followup.notice_send(
         recipient_id=owner.pk,
         kind=Notice.Kind.COUNTERMEASURE,
@@ -130,5 +133,7 @@ def check_record_countermeasure(
     check.full_clean(exclude=["checklist", "item", "verified_by", "miss_reason"])
     check.save(update_fields=["verification", "countermeasure"])
     check_event_add(check, actor, CheckEvent.Kind.RECORD_COUNTERMEASURE, countermeasure, now)
+    # No longer red: the week's summary (its reds) is counted again.
+    adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     followup.notices_resolve(about=followup.notice_about("check", check.pk))
     return check

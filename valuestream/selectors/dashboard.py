@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, Prefetch, Q
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -24,7 +24,6 @@ from roles.selectors import person_places
 from standardwork import calendar, xmr
 from standardwork.models import (
     Action,
-    Check,
     ControlPoint,
     Cycle,
     Impediment,
@@ -33,7 +32,6 @@ from standardwork.models import (
     TemplateVersion,
 )
 from standardwork.selectors.adherence import Tally, adherence_report, past_week_tallies
-from standardwork.selectors.verification import RED
 from valuestream import policy
 from valuestream.charts import TrendChart, trend_chart
 from valuestream.models import WeeklyReview
@@ -175,11 +173,14 @@ def _adherence(scope: Scope, mondays: list[date], today: date) -> dict:
     targets: dict[str, int] = {}
     by_team: dict[int, dict[date, Tally]] = defaultdict(lambda: defaultdict(Tally))
     week_total = Tally()
+    reds: dict[int, int] = {}
     for row in week_report.people:
         weeks = dict(past.get(row.person.pk, {}))
         if row.by_day:
             weeks[week_start] = row.total
             week_total.add(row.total)
+        if red := sum(tally.reds for tally in weeks.values()):
+            reds[row.person.pk] = red
         for monday, tally in weeks.items():
             if row.layer is not None:
                 by_layer[row.layer][monday].add(tally)
@@ -218,20 +219,14 @@ def _adherence(scope: Scope, mondays: list[date], today: date) -> dict:
             {"person_id": row.person.pk, "name": row.person.display_name}
             for row in week_report.people
         ],
+        "reds": reds,
     }
 
 
-def _reds(people_ids: list[int], start: date, end: date, names: dict[int, str]) -> dict:
-    """Open kamishibai reds (a miss without a recorded countermeasure) in the weeks shown."""
-    counts = dict(
-        Check.objects.filter(
-            RED, checklist__owner_id__in=people_ids, checklist__date__range=(start, end)
-        )
-        .values("checklist__owner_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("checklist__owner_id", "n")
-    )
+def _reds(counts: dict[int, int], names: dict[int, str]) -> dict:
+    """Open kamishibai reds (a miss without a recorded countermeasure) in the weeks shown,
+    per person: counted with the adherence (this week live, the weeks before from the
+    weekly summaries, which a countermeasure asked for or recorded marks to recount)."""
     people = sorted(counts.items(), key=lambda pair: (-pair[1], names.get(pair[0], "")))
     return {
         "count": sum(counts.values()),
@@ -430,16 +425,22 @@ def _control_points(scope: Scope) -> dict:
         ],
         to_attr="latest_desc",
     )
+    # Only the points whose latest value is outside: each judged on its newest row (an
+    # index probe per point), so the sparklines are read for those few, not for every
+    # point's year of measurements.
+    newest = Measurement.objects.filter(
+        control_point=OuterRef("pk"), voided_at__isnull=True
+    ).order_by("-measured_on", "-pk")
     rows = []
     for control_point in (
         ControlPoint.objects.filter(team__in=scope.teams, is_active=True)
+        .annotate(newest_out=Subquery(newest.values("out_of_limits")[:1]))
+        .filter(newest_out=True)
         .select_related("team")
         .prefetch_related(latest)
         .order_by("team__name", "name", "pk")
     ):
         values = list(reversed(control_point.latest_desc))
-        if not values or not values[-1].out_of_limits:
-            continue
         rows.append(
             {
                 "id": control_point.pk,
@@ -472,6 +473,7 @@ def agenda_build(*, scope: Scope, week_start: date, now: datetime | None = None)
     week_end = week_start + timedelta(days=6)
     adherence = _adherence(scope, mondays, today)
     names = {person["person_id"]: person["name"] for person in adherence.pop("people")}
+    reds = adherence.pop("reds")
     return {
         "version": AGENDA_VERSION,
         "value_stream": {"id": value_stream.pk, "name": value_stream.name},
@@ -483,7 +485,7 @@ def agenda_build(*, scope: Scope, week_start: date, now: datetime | None = None)
         "built_at": now.isoformat(),
         "weeks": [monday.isoformat() for monday in mondays],
         "adherence": adherence,
-        "reds": _reds(list(names), mondays[0], week_end, names),
+        "reds": _reds(reds, names),
         "standups": _standups(scope, mondays, now),
         "impediments": _impediments(scope, now),
         "actions": _overdue_actions(scope, today),

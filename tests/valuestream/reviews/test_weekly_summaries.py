@@ -12,6 +12,10 @@ from standardwork.models import AdherenceWeek, Check, SummarisedWeek, TemplateIt
 from standardwork.services.absences import absence_record
 from standardwork.services.adherence import adherence_week_summarise, adherence_weeks_summarise
 from standardwork.services.checklists import check_tick, checklist_issue_today
+from standardwork.services.verification import (
+    check_record_countermeasure,
+    check_request_countermeasure,
+)
 from tests.standardwork.factories import CheckFactory, TemplateItemFactory
 from tests.valuestream.reviews.conftest import at
 from tests.valuestream.reviews.factories import ActionFactory, StandupFactory
@@ -195,4 +199,35 @@ def test_the_dashboard_reads_the_summaries_in_the_same_queries_over_a_year_of_hi
 
 
 # The dashboard's queries when every week before this one is summarised.
-QUERIES = 31
+QUERIES = 30
+
+
+def _reds(org):
+    agenda = agenda_build(scope=review_scope(org.pumps), week_start=MONDAY, now=NOW)
+    return agenda["reds"]
+
+
+def test_the_reds_come_from_the_summaries_and_a_countermeasure_recounts_its_week(history):
+    live = _reds(history)
+    assert live == {
+        "count": 1,
+        "people": [{"person_id": history.tl.pk, "name": "Tom Lead", "count": 1}],
+    }
+
+    adherence_weeks_summarise(now=NOW)
+
+    assert AdherenceWeek.objects.get(owner=history.tl, week_start=LAST_CLOSED).reds == 1
+    assert _reds(history) == live
+    missed = Check.objects.get(checklist__owner=history.tl, status=Check.Status.MISSED)
+    check_request_countermeasure(
+        actor=history.tc, check_id=missed.pk, comment="Block the time.", now=NOW
+    )
+    check_record_countermeasure(
+        actor=history.tl, check_id=missed.pk, countermeasure="Blocked 9:00.", now=NOW
+    )
+
+    assert SummarisedWeek.objects.get(week_start=LAST_CLOSED).stale
+    assert _reds(history) == {"count": 0, "people": []}
+    assert adherence_weeks_summarise(now=NOW) == 1
+    assert AdherenceWeek.objects.get(owner=history.tl, week_start=LAST_CLOSED).reds == 0
+    assert _reds(history) == {"count": 0, "people": []}
