@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils import timezone
 
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -306,17 +306,22 @@ def _age_days(since: datetime, now: datetime) -> int:
 
 
 def _impediments(scope: Scope, now: datetime) -> dict:
-    open_ones = Impediment.objects.filter(team__in=scope.teams).exclude(
-        state=Impediment.State.REMOVED
+    # The oldest few, each row carrying the counts of all of them (window aggregates):
+    # one query for the list and its totals.
+    waiting = Q(escalated_at__isnull=False, answered_at__isnull=True)
+    oldest = list(
+        Impediment.objects.filter(team__in=scope.teams)
+        .exclude(state=Impediment.State.REMOVED)
+        .annotate(
+            open_count=Window(Count("pk")),
+            escalated_count=Window(Count("pk", filter=waiting)),
+        )
+        .select_related("team")
+        .order_by("raised_at", "pk")[:LIST_SHOWN]
     )
-    counts = open_ones.aggregate(
-        open=Count("pk"),
-        escalated=Count("pk", filter=Q(escalated_at__isnull=False, answered_at__isnull=True)),
-    )
-    oldest = open_ones.select_related("team").order_by("raised_at", "pk")[:LIST_SHOWN]
     return {
-        "open": counts["open"],
-        "escalated": counts["escalated"],
+        "open": oldest[0].open_count if oldest else 0,
+        "escalated": oldest[0].escalated_count if oldest else 0,
         "oldest": [
             {
                 "id": impediment.pk,
@@ -332,10 +337,14 @@ def _impediments(scope: Scope, now: datetime) -> dict:
 
 
 def _overdue_actions(scope: Scope, today: date) -> dict:
-    overdue = Action.objects.filter(team__in=scope.teams, done_at__isnull=True, due_date__lt=today)
-    oldest = overdue.select_related("owner", "team").order_by("due_date", "pk")[:LIST_SHOWN]
+    oldest = list(
+        Action.objects.filter(team__in=scope.teams, done_at__isnull=True, due_date__lt=today)
+        .annotate(overdue_count=Window(Count("pk")))  # all of them, with the oldest few
+        .select_related("owner", "team")
+        .order_by("due_date", "pk")[:LIST_SHOWN]
+    )
     return {
-        "count": overdue.count(),
+        "count": oldest[0].overdue_count if oldest else 0,
         "oldest": [
             {
                 "title": action.title,
