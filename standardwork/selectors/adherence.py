@@ -167,7 +167,7 @@ def adherence_report(
     today: date,
     places: dict[int, PersonPlace] | None = None,
 ) -> AdherenceReport:
-    """Adherence of `people` over [start, end] as of `today`, in four queries.
+    """Adherence of `people` over [start, end] as of `today`, in three queries.
 
     Pass `places` when the caller already read them (to find `today`).
     """
@@ -175,9 +175,18 @@ def adherence_report(
     if places is None:
         places = person_places(user_ids=ids)
     targets = _targets()
+    # One grouped query gives the tallies and the miss reasons: a missed item's reason
+    # splits its group, and nothing else has one.
     rows = (
         Check.objects.filter(checklist__owner_id__in=ids, checklist__date__range=(start, end))
-        .values("checklist__owner_id", "checklist__date", "item__cadence", "status")
+        .values(
+            "checklist__owner_id",
+            "checklist__date",
+            "item__cadence",
+            "status",
+            "miss_reason__label",
+            "miss_reason_text",
+        )
         .annotate(
             count=Count("pk"),
             planned=Sum("item__expected_minutes"),
@@ -187,6 +196,7 @@ def adherence_report(
         .order_by()
     )
     days: dict[int, dict[date, Tally]] = defaultdict(dict)
+    reasons = Counter()
     for row in rows:
         person_id, day = row["checklist__owner_id"], row["checklist__date"]
         place = places.get(person_id)
@@ -200,19 +210,10 @@ def adherence_report(
         tally.planned_minutes += row["planned"] or 0
         tally.actual_minutes += row["actual"] or 0
         tally.reds += row["reds"]
+        if row["status"] == Check.Status.MISSED:
+            label = row["miss_reason__label"] or row["miss_reason_text"] or NO_REASON
+            reasons[label] += row["count"]
 
-    reasons = Counter()
-    for row in (
-        Check.objects.filter(
-            checklist__owner_id__in=ids,
-            checklist__date__range=(start, end),
-            status=Check.Status.MISSED,
-        )
-        .values("miss_reason__label", "miss_reason_text")
-        .annotate(count=Count("pk"))
-        .order_by()
-    ):
-        reasons[row["miss_reason__label"] or row["miss_reason_text"] or NO_REASON] += row["count"]
     unexplained = sum(
         tally.missed for person_days in days.values() for tally in person_days.values()
     ) - sum(reasons.values())

@@ -72,11 +72,11 @@ def value_stream_today(value_stream: ValueStream, now: datetime | None = None) -
     return calendar.local_date(now or timezone.now(), value_stream.time_zone)
 
 
-def _teams_prefetched():
-    return Team.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("user")),
-        "value_streams",
+def _teams_prefetched(*, with_value_streams: bool = True):
+    teams = Team.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("user"))
     ).select_related("coordinator")
+    return teams.prefetch_related("value_streams") if with_value_streams else teams
 
 
 def dashboard_scopes(*, user: User) -> list[Scope]:
@@ -107,11 +107,21 @@ def dashboard_scopes(*, user: User) -> list[Scope]:
 
 
 def dashboard_scope(*, user: User, value_stream_id: int) -> Scope | None:
-    """One value stream's dashboard as `user` may see it; None when they may not."""
-    for scope in dashboard_scopes(user=user):
-        if scope.value_stream.pk == value_stream_id:
-            return scope
-    return None
+    """One value stream's dashboard as `user` may see it (None when they may not), in
+    three queries: as `dashboard_scopes` shows it, reading only this value stream."""
+    value_stream = (
+        policy.dashboard_value_streams(user)
+        .filter(pk=value_stream_id)
+        .select_related("vsm")
+        .first()
+    )
+    if value_stream is None:
+        return None
+    whole = policy.sees_whole_value_stream(user, value_stream)
+    teams = _teams_prefetched(with_value_streams=False).filter(value_streams=value_stream)
+    if not whole:
+        teams = teams.filter(coordinator=user)
+    return Scope(value_stream=value_stream, teams=list(teams.order_by("name")), whole=whole)
 
 
 def review_scope(value_stream: ValueStream) -> Scope:
@@ -426,30 +436,43 @@ def _cycles(scope: Scope, week_start: date) -> dict:
 
 
 def _control_points(scope: Scope) -> dict:
-    """Active control points whose latest value is outside the limits, with their latest values."""
-    latest = Prefetch(
-        "measurements",
-        queryset=Measurement.objects.filter(voided_at__isnull=True).order_by("-measured_on", "-pk")[
-            :SPARK_POINTS
-        ],
-        to_attr="latest_desc",
-    )
-    # Only the points whose latest value is outside: each judged on its newest row (an
-    # index probe per point), so the sparklines are read for those few, not for every
-    # point's year of measurements.
+    """Active control points whose latest value is outside the limits, with their latest
+    values: two queries whose cost does not grow with the points' history.
+
+    Each point is judged on its newest measurement, and the day of its SPARK_POINTS-th
+    newest bounds its sparkline (a point has one measurement a day that counts): index
+    probes per point, so only the few shown read their last dozen values.
+    """
     newest = Measurement.objects.filter(
         control_point=OuterRef("pk"), voided_at__isnull=True
-    ).order_by("-measured_on", "-pk")
-    rows = []
-    for control_point in (
+    ).order_by("-measured_on")
+    outside = list(
         ControlPoint.objects.filter(team__in=scope.teams, is_active=True)
-        .annotate(newest_out=Subquery(newest.values("out_of_limits")[:1]))
+        .annotate(
+            newest_out=Subquery(newest.values("out_of_limits")[:1]),
+            spark_from=Subquery(newest.values("measured_on")[SPARK_POINTS - 1 : SPARK_POINTS]),
+        )
         .filter(newest_out=True)
         .select_related("team")
-        .prefetch_related(latest)
         .order_by("team__name", "name", "pk")
-    ):
-        values = list(reversed(control_point.latest_desc))
+    )
+    shown = outside[:LIST_SHOWN]
+    values: dict[int, list[Measurement]] = defaultdict(list)
+    if shown:
+        recent = Q()
+        for point in shown:
+            recent |= Q(control_point_id=point.pk) & (
+                Q(measured_on__gte=point.spark_from) if point.spark_from else Q()
+            )
+        for measurement in (
+            Measurement.objects.filter(recent, voided_at__isnull=True)
+            .only("control_point_id", "value", "measured_on", "signal")
+            .order_by("control_point_id", "measured_on")
+        ):
+            values[measurement.control_point_id].append(measurement)
+    rows = []
+    for control_point in shown:
+        points = values[control_point.pk]
         rows.append(
             {
                 "id": control_point.pk,
@@ -457,13 +480,13 @@ def _control_points(scope: Scope) -> dict:
                 "unit": control_point.unit,
                 "team_id": control_point.team_id,
                 "team": control_point.team.name,
-                "value": xmr.format_number(values[-1].value),
-                "measured_on": values[-1].measured_on.isoformat(),
-                "signal": values[-1].signal,
-                "values": [float(measurement.value) for measurement in values],
+                "value": xmr.format_number(points[-1].value),
+                "measured_on": points[-1].measured_on.isoformat(),
+                "signal": points[-1].signal,
+                "values": [float(measurement.value) for measurement in points],
             }
         )
-    return {"count": len(rows), "rows": rows[:LIST_SHOWN]}
+    return {"count": len(outside), "rows": rows}
 
 
 def trend_mondays(week_start: date) -> list[date]:

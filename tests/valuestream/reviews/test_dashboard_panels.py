@@ -263,3 +263,22 @@ def test_the_dashboard_answers_in_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(40):
         assert client.get(url).status_code == 200
+
+
+def test_a_control_points_sparkline_is_its_last_twelve_counted_values(org):
+    point = ControlPointFactory(team=org.north, name="Meetings booked")
+    first = MONDAY - timedelta(days=20)
+    for offset in range(20):
+        MeasurementFactory(
+            control_point=point, value=offset, measured_on=first + timedelta(days=offset)
+        )
+    # A voided value does not count: the day's value that replaced it does.
+    MeasurementFactory(
+        control_point=point, value=99, measured_on=MONDAY - timedelta(days=3), voided_at=NOW
+    )
+    MeasurementFactory(control_point=point, value=3, out_of_limits=True, measured_on=MONDAY)
+
+    (row,) = _agenda(org)["control_points"]["rows"]
+
+    assert row["values"] == [float(value) for value in range(9, 20)] + [3.0]
+    assert (row["value"], row["measured_on"]) == ("3", "2026-11-23")
