@@ -41,7 +41,7 @@ DEFAULT_TARGETS = {Layer(layer): percent for layer, percent in LAYER_TARGETS.ite
 DEFAULT_WORKING_MINUTES = 480
 
 
-@dataclass
+@dataclass(slots=True)
 class Tally:
     done: int = 0
     missed: int = 0
@@ -374,7 +374,7 @@ def team_results(*, team: Team, week_start: date, today: date) -> TeamResults:
 # --- whole weeks, for trends ----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class WeekCounts:
     """One person's checks of one week, as they stand (not yet settled against a today)."""
 
