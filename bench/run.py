@@ -619,6 +619,11 @@ def measure(wrk: str, base: str, page: Page) -> PageResult:
         result.status, result.detail = "failed", f"HTTP {status} from {paths[0]}"
         return result
     run_wrk(wrk, base, paths, session, post=post, htmx=page.htmx, seconds=WARM_UP_SECONDS)
+    # The queries of a warm request, as under load: the first request of a fresh server
+    # also fills the shared cache (a person's place and layers).
+    _, _, result.queries = probe(base, paths[0], session, post=post, htmx=page.htmx)
+    if post:
+        probe(base, paths[len(paths) // 2], session, post=True, htmx=page.htmx)
     try:
         result.load = parse_wrk(
             run_wrk(wrk, base, paths, session, post=post, htmx=page.htmx, seconds=SECONDS)

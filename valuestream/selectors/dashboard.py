@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils import timezone
 
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -73,9 +73,16 @@ def value_stream_today(value_stream: ValueStream, now: datetime | None = None) -
 
 
 def _teams_prefetched(*, with_value_streams: bool = True):
-    teams = Team.objects.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.select_related("user"))
-    ).select_related("coordinator")
+    """The scope's teams with their people, and each team's first stand-up (an index probe
+    a team: the stand-ups panel counts a team's stand-ups as due from then on)."""
+    first_standup = Standup.objects.filter(team=OuterRef("pk")).order_by("date").values("date")
+    teams = (
+        Team.objects.prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+        )
+        .select_related("coordinator")
+        .annotate(first_standup=Subquery(first_standup[:1]))
+    )
     return teams.prefetch_related("value_streams") if with_value_streams else teams
 
 
@@ -267,13 +274,7 @@ def _standups(scope: Scope, mondays: list[date], now: datetime) -> dict:
     rhythm began): a new team's earlier weeks are not counted as missed.
     """
     start, end = mondays[0], mondays[-1] + timedelta(days=6)
-    first = dict(
-        Standup.objects.filter(team__in=scope.teams)
-        .values("team_id")
-        .annotate(first=Min("date"))
-        .order_by()
-        .values_list("team_id", "first")
-    )
+    first = {team.pk: team.first_standup for team in scope.teams if team.first_standup}
     held = set(
         Standup.objects.filter(team__in=scope.teams, date__range=(start, end))
         .filter(Q(started_at__isnull=False) | Q(logged_by__isnull=False))
