@@ -10,6 +10,14 @@ def _organisation_changed(sender, **kwargs) -> None:
     cache.organisation_changed()
 
 
+def _person_changed(sender, update_fields=None, **kwargs) -> None:
+    # A name, e-mail or flag shows on pages kept with the organisation (the dashboard's
+    # scope); a login only stamps last_login, which nothing kept shows.
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    _organisation_changed(sender, **kwargs)
+
+
 class RolesConfig(AppConfig):
     name = "roles"
     verbose_name = "Organisation"
@@ -24,5 +32,6 @@ class RolesConfig(AppConfig):
             _organisation_changed, sender=Team.value_streams.through, dispatch_uid="place-streams"
         )
         # A person deleted takes their memberships with them (signalled above); one
-        # whose superuser flag changes sees other menus, but layers do not depend on it.
+        # renamed shows under the new name on the pages kept with the organisation.
         post_delete.connect(_organisation_changed, sender=User, dispatch_uid="place-user")
+        post_save.connect(_person_changed, sender=User, dispatch_uid="place-user-saved")

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Window
+from django.db.models import Count, Min, OuterRef, Prefetch, Q, Subquery, Window
 from django.utils import timezone
 
+from roles import cache as organisation_cache
 from roles.models import Layer, Membership, Team, User, ValueStream
 from roles.selectors import person_places
 from standardwork import calendar, xmr
@@ -73,16 +74,9 @@ def value_stream_today(value_stream: ValueStream, now: datetime | None = None) -
 
 
 def _teams_prefetched(*, with_value_streams: bool = True):
-    """The scope's teams with their people, and each team's first stand-up (an index probe
-    a team: the stand-ups panel counts a team's stand-ups as due from then on)."""
-    first_standup = Standup.objects.filter(team=OuterRef("pk")).order_by("date").values("date")
-    teams = (
-        Team.objects.prefetch_related(
-            Prefetch("memberships", queryset=Membership.objects.select_related("user"))
-        )
-        .select_related("coordinator")
-        .annotate(first_standup=Subquery(first_standup[:1]))
-    )
+    teams = Team.objects.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.select_related("user"))
+    ).select_related("coordinator")
     return teams.prefetch_related("value_streams") if with_value_streams else teams
 
 
@@ -114,21 +108,33 @@ def dashboard_scopes(*, user: User) -> list[Scope]:
 
 
 def dashboard_scope(*, user: User, value_stream_id: int) -> Scope | None:
-    """One value stream's dashboard as `user` may see it (None when they may not), in
-    three queries: as `dashboard_scopes` shows it, reading only this value stream."""
-    value_stream = (
-        policy.dashboard_value_streams(user)
-        .filter(pk=value_stream_id)
-        .select_related("vsm")
-        .first()
-    )
-    if value_stream is None:
-        return None
-    whole = policy.sees_whole_value_stream(user, value_stream)
-    teams = _teams_prefetched(with_value_streams=False).filter(value_streams=value_stream)
-    if not whole:
-        teams = teams.filter(coordinator=user)
-    return Scope(value_stream=value_stream, teams=list(teams.order_by("name")), whole=whole)
+    """One value stream's dashboard as `user` may see it (None when they may not), as
+    `dashboard_scopes` shows it, reading only this value stream.
+
+    Only the organisation decides it (the value stream, its teams and their people,
+    who coordinates and manages them), so it is kept with the person's place
+    (`roles.cache`) until the organisation or one of its people changes.
+    """
+
+    def read(ids: list[int]) -> dict[int, Scope]:
+        value_stream = (
+            policy.dashboard_value_streams(user)
+            .filter(pk=value_stream_id)
+            .select_related("vsm")
+            .first()
+        )
+        if value_stream is None:
+            return {}
+        whole = policy.sees_whole_value_stream(user, value_stream)
+        teams = _teams_prefetched(with_value_streams=False).filter(value_streams=value_stream)
+        if not whole:
+            teams = teams.filter(coordinator=user)
+        scope = Scope(value_stream=value_stream, teams=list(teams.order_by("name")), whole=whole)
+        return {user.pk: scope}
+
+    # An administrator sees every value stream: the flag is part of what is kept.
+    kind = f"dashboard-scope:{value_stream_id}:{int(user.is_superuser)}"
+    return organisation_cache.per_person(kind, [user.pk], read).get(user.pk)
 
 
 def review_scope(value_stream: ValueStream) -> Scope:
@@ -274,7 +280,13 @@ def _standups(scope: Scope, mondays: list[date], now: datetime) -> dict:
     rhythm began): a new team's earlier weeks are not counted as missed.
     """
     start, end = mondays[0], mondays[-1] + timedelta(days=6)
-    first = {team.pk: team.first_standup for team in scope.teams if team.first_standup}
+    first = dict(
+        Standup.objects.filter(team__in=scope.teams)
+        .values("team_id")
+        .annotate(first=Min("date"))
+        .order_by()
+        .values_list("team_id", "first")
+    )
     held = set(
         Standup.objects.filter(team__in=scope.teams, date__range=(start, end))
         .filter(Q(started_at__isnull=False) | Q(logged_by__isnull=False))
