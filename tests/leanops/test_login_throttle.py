@@ -65,7 +65,8 @@ def test_the_right_password_after_too_many_wrong_ones_is_refused_with_a_message(
     assert response.status_code == 429
     assert LOCKED_MESSAGE in response.content.decode()
     assert "registration/locked_out.html" in [template.name for template in response.templates]
-    assert '<a href="/login/">Back to the login page</a>' in response.content.decode()
+    back = '<a class="button" href="/login/">Back to the login page</a>'
+    assert back in response.content.decode()
     assert not signed_in(attacker)
 
 
@@ -131,7 +132,8 @@ def test_the_admin_login_is_throttled_too():
 
     assert response.status_code == 429
     assert LOCKED_MESSAGE in response.content.decode()
-    assert f'<a href="{admin_login}">Back to the login page</a>' in response.content.decode()
+    back = f'<a class="button" href="{admin_login}">Back to the login page</a>'
+    assert back in response.content.decode()
     assert not signed_in(attacker)
 
 
