@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 340
 HEIGHT = 150
-LEFT, RIGHT, TOP, BOTTOM = 30, 12, 10, 24
+LEFT, RIGHT, TOP, BOTTOM = 38, 12, 10, 24  # room for "100%" left of the axis on a phone
 # Line styles cycle for series beyond this many (the legend names each).
 STYLES = 6
 
