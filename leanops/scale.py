@@ -71,6 +71,7 @@ from standardwork.models import (
     StandardWorkTemplate,
     Standup,
     StandupAttendance,
+    SummarisedWeek,
     TemplateItem,
     TemplateVersion,
 )
@@ -1237,6 +1238,9 @@ def scale_seed(
         phase("cycles, control points, measurements", improvement)
 
         phase("sequences", lambda: writer.finish())
+        # A year of checks written in bulk, into weeks a summary may already count (the
+        # demo's): those weeks are counted live again until the tick recounts them.
+        SummarisedWeek.objects.update(stale=True)
         after = _counts()
         summary.created = {
             label: after[label] - before.get(label, 0)

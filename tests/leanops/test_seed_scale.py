@@ -39,6 +39,7 @@ from standardwork.models import (
     Measurement,
     Standup,
     StandupAttendance,
+    SummarisedWeek,
 )
 
 pytestmark = pytest.mark.django_db
@@ -267,3 +268,13 @@ def test_refuses_sizes_that_cannot_make_teams():
         call_command("seed_scale", "--value-streams=2", "--teams=10", "--people=12", "--days=5")
 
     assert not User.objects.exists()
+
+
+def test_weeks_summarised_before_the_history_is_written_are_counted_again():
+    SummarisedWeek.objects.create(week_start=date(2026, 3, 9))
+
+    scale_seed(sizes=SIZES, now=NOW)
+
+    assert list(SummarisedWeek.objects.values_list("week_start", "stale")) == [
+        (date(2026, 3, 9), True)
+    ]
