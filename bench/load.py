@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass
 RESULT_PREFIX = "BENCH_RESULT "
 
 CEILING = "ceiling"
+CEILING_AGAIN = "ceiling_again"  # measured last: the drift of the machine during the run
 
 
 class LoadOutputError(ValueError):

@@ -42,6 +42,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from bench.load import (
     CEILING,
+    CEILING_AGAIN,
     ISSUE,
     REISSUE,
     LoadOutputError,
@@ -518,6 +519,11 @@ def pages() -> list[Page]:
                 args=(week_stream.pk,),
             )
         )
+    # The ceiling once more, last: its ratio to the first shows how much the machine's
+    # speed drifted during the run (other tenants of the CPUs), which every figure shares.
+    result.append(
+        Page(CEILING_AGAIN, "the ceiling again, after the pages", "leader", "bench_ceiling")
+    )
     return result
 
 
