@@ -724,7 +724,7 @@ class _ChecklistHistory:
             writer,
             Check,
             [
-                "id", "checklist_id", "item_id", "position", "status", "done_at",
+                "id", "checklist_id", "owner_id", "item_id", "position", "status", "done_at",
                 "actual_minutes", "miss_reason_id", "miss_reason_text", "miss_note",
                 "verification", "verification_comment", "verified_by_id", "countermeasure",
             ],
@@ -913,7 +913,7 @@ class _ChecklistHistory:
             reason_id, reason_text, note = miss if miss else (None, "", "")
             self.checks.add(
                 (
-                    check_id, checklist_id, item.pk, position, status, done_at,
+                    check_id, checklist_id, user_id, item.pk, position, status, done_at,
                     item.expected_minutes if status == "done" else None,
                     reason_id, reason_text, note, state, comment, by, answer,
                 )

@@ -354,7 +354,7 @@ class CheckEventInline(ReadOnlyAdminMixin, admin.TabularInline):
 class CheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["item", "owner", "date", "status", "reason_label", "verification"]
     list_filter = ["status", "verification", "miss_reason", "item__kind", "checklist__date"]
-    list_select_related = ["item", "checklist", "checklist__owner", "miss_reason"]
+    list_select_related = ["item", "checklist", "owner", "miss_reason"]
     search_fields = [
         "item__title",
         "miss_note",
@@ -364,10 +364,6 @@ class CheckAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     ]
     show_full_result_count = False
     inlines = [CheckEventInline]
-
-    @admin.display(description="owner", ordering="checklist__owner__first_name")
-    def owner(self, obj: Check) -> str:
-        return str(obj.checklist.owner)
 
     @admin.display(description="date", ordering="checklist__date")
     def date(self, obj: Check):

@@ -259,8 +259,38 @@ class MissReason(models.Model):
 RED_CHECK = Q(verification="requested") | (Q(status="missed") & ~Q(verification="recorded"))
 
 
+class CheckQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        _fill_owners(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+def _fill_owners(checks: list["Check"]) -> None:
+    """Each new check's `owner` from its checklist (one query for checklists not loaded)."""
+    missing = [check for check in checks if check.owner_id is None]
+    unloaded = {check.checklist_id for check in missing if not Check.checklist.is_cached(check)}
+    owners = (
+        dict(Checklist.objects.filter(pk__in=unloaded).values_list("pk", "owner_id"))
+        if unloaded
+        else {}
+    )
+    for check in missing:
+        if Check.checklist.is_cached(check):
+            check.owner_id = check.checklist.owner_id
+        else:
+            check.owner_id = owners.get(check.checklist_id)
+
+
 class Check(models.Model):
-    """One item of a checklist, as issued from a template version."""
+    """One item of a checklist, as issued from a template version.
+
+    `owner` repeats the checklist's owner (it never changes), so a person's reds are
+    found by an index on the checks themselves: the verification boards carry every
+    red however old, and reading them by checklist scanned the organisation's reds.
+    It is filled on save and on bulk_create (`CheckQuerySet`); bulk loaders that
+    write rows directly (seed_scale's COPY) write it themselves.
+    """
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -274,6 +304,14 @@ class Check(models.Model):
         COUNTERMEASURE_RECORDED = "recorded", "Countermeasure recorded"
 
     checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="checks")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        editable=False,
+        help_text="The checklist's owner, repeated so that reds are found by person.",
+    )
     item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="checks")
     position = models.PositiveSmallIntegerField(default=0)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -297,6 +335,8 @@ class Check(models.Model):
     )
     countermeasure = models.CharField(max_length=500, blank=True)
 
+    objects = CheckQuerySet.as_manager()
+
     class Meta:
         ordering = ["checklist", "position", "pk"]
         constraints = [
@@ -308,13 +348,20 @@ class Check(models.Model):
         ]
         indexes = [
             models.Index(fields=["status"], name="standardwork_check_status"),
-            # The verification grid carries every red into later days until its
-            # countermeasure: a few reds among a year of checks, read by checklist.
-            models.Index(fields=["checklist"], condition=RED_CHECK, name="standardwork_check_red"),
+            # The verification boards carry every red into later days until its
+            # countermeasure: a person's few reds among a year of checks.
+            models.Index(
+                fields=["owner", "checklist"], condition=RED_CHECK, name="standardwork_check_red"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.item.title} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.owner_id is None and self.checklist_id is not None:
+            self.owner_id = self.checklist.owner_id
+        super().save(*args, **kwargs)
 
     @property
     def reason_label(self) -> str:

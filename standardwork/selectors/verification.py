@@ -520,8 +520,16 @@ def _day_checks() -> QuerySet[Check]:
 
 def _earlier_reds(people_ids: list[int], day: date) -> QuerySet[Check]:
     """The people's red checks of the days before `day`, however old: a red is carried
-    until its countermeasure is recorded (the partial index standardwork_check_red)."""
-    return Check.objects.filter(RED, checklist__owner_id__in=people_ids, checklist__date__lt=day)
+    until its countermeasure is recorded (the partial index standardwork_check_red, by
+    the checks' own owner: each person's few reds, whatever the organisation's history)."""
+    # The owner twice on purpose: the checks' own column picks the reds from the index,
+    # the checklists' lets the planner read only these people's checklists for the date.
+    return Check.objects.filter(
+        RED,
+        owner_id__in=people_ids,
+        checklist__owner_id__in=people_ids,
+        checklist__date__lt=day,
+    )
 
 
 def _reds_before(people_ids: list[int], day: date) -> dict[int, tuple[int, date]]:
