@@ -31,6 +31,20 @@ class Load:
         return self.requests / self.seconds if self.seconds else 0.0
 
 
+def combined(first: Load, second: Load) -> Load:
+    """Two runs of one page as one: requests over the time of both, each percentile the
+    mean of the two runs' (an approximation: wrk reports no histogram to merge)."""
+    return Load(
+        requests=first.requests + second.requests,
+        seconds=first.seconds + second.seconds,
+        bytes_received=first.bytes_received + second.bytes_received,
+        errors=first.errors + second.errors,
+        p50_ms=(first.p50_ms + second.p50_ms) / 2,
+        p95_ms=(first.p95_ms + second.p95_ms) / 2,
+        p99_ms=(first.p99_ms + second.p99_ms) / 2,
+    )
+
+
 def parse_wrk(output: str) -> Load:
     """The result line bench/wrk.lua's done() prints, as a Load."""
     for line in output.splitlines():

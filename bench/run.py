@@ -43,11 +43,14 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from bench.load import (
     CEILING,
     CEILING_AGAIN,
+    DASHBOARD_PAIR,
+    HISTORY_PAIRS,
     ISSUE,
     REISSUE,
     LoadOutputError,
     PageResult,
     Timing,
+    combined,
     judge,
     pages_table,
     parse_wrk,
@@ -639,6 +642,30 @@ def measure(wrk: str, base: str, page: Page) -> PageResult:
     return result
 
 
+def remeasure_pairs(wrk: str, base: str, subjects: list[Page], results: list[PageResult]) -> None:
+    """Each year-against-week pair measured again in the other order (week, then year),
+    and each page's two runs combined: an A-B-B-A order, so a machine whose speed drifts
+    during the run (other tenants of the CPUs) weighs on both pages of a pair alike."""
+    pages = {page.key: page for page in subjects}
+    measured = {result.key: index for index, result in enumerate(results)}
+    for year_key, week_key in (*HISTORY_PAIRS, DASHBOARD_PAIR):
+        if year_key not in measured or week_key not in measured:
+            continue
+        year, week = results[measured[year_key]], results[measured[week_key]]
+        if not (year.measured and week.measured):
+            continue
+        again = {key: measure(wrk, base, pages[key]) for key in (week_key, year_key)}
+        for result in (year, week):
+            second = again[result.key]
+            if second.measured:
+                result.load = combined(result.load, second.load)
+        print(
+            f"  {year.label} / {week.label}, again in the other order: "
+            f"{week.load.requests_per_second / year.load.requests_per_second:.2f}x",
+            flush=True,
+        )
+
+
 # --- gunicorn ----------------------------------------------------------------------------
 
 
@@ -782,6 +809,7 @@ def main() -> int:
             )
             print(f"  {page.label:<48} {shown}", flush=True)
             results.append(result)
+        remeasure_pairs(wrk, server.base, subjects, results)
         with_ratios(results)
         verdicts = judge(results, timings)
         report = {

@@ -15,6 +15,7 @@ from bench.load import (
     LoadOutputError,
     PageResult,
     Timing,
+    combined,
     judge,
     pages_table,
     parse_wrk,
@@ -222,3 +223,18 @@ def test_the_bench_starts_as_many_gunicorn_workers_as_production_does_by_default
 
     assert f"${{WEB_CONCURRENCY:-{PRODUCTION_WORKERS}}}" in compose
     assert f"--workers ${{WEB_CONCURRENCY:-{PRODUCTION_WORKERS}}}" in dockerfile
+
+
+def test_two_runs_of_a_page_combine_over_their_whole_time():
+    first = Load(
+        requests=300, seconds=5.0, bytes_received=3000, errors=0, p50_ms=20, p95_ms=30, p99_ms=40
+    )
+    second = Load(
+        requests=200, seconds=5.0, bytes_received=2000, errors=1, p50_ms=30, p95_ms=50, p99_ms=60
+    )
+
+    both = combined(first, second)
+
+    assert both.requests_per_second == 50.0
+    assert (both.errors, both.bytes_received) == (1, 5000)
+    assert (both.p50_ms, both.p95_ms, both.p99_ms) == (25.0, 40.0, 50.0)
