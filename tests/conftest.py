@@ -65,3 +65,13 @@ def _no_cache(settings):
     one it makes with nothing cached, whatever ran before. tests/roles/test_cache.py
     tests the cache itself, on a real one."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def real_cache(settings, _no_cache):
+    """A real cache (local memory, emptied) for the tests of what roles.cache keeps."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    return cache

@@ -10,17 +10,6 @@ from roles.models import Layer, Membership
 from roles.selectors import person_places, user_layers
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-@pytest.fixture
-def real_cache(settings):
-    settings.CACHES = LOCMEM
-    from django.core.cache import cache
-
-    cache.clear()
-    return cache
-
 
 def _fresh(user):
     """The user as a new request loads it (user_layers also keeps them on the object)."""

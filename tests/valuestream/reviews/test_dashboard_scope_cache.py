@@ -1,24 +1,12 @@
 """One value stream's dashboard scope is kept with the person's place (roles.cache) and
 forgotten whenever the organisation or one of its people changes."""
 
-import pytest
 from django.contrib.auth.models import update_last_login
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory
 from valuestream.selectors.dashboard import dashboard_scope
-
-LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-@pytest.fixture
-def real_cache(settings):
-    settings.CACHES = LOCMEM
-    from django.core.cache import cache
-
-    cache.clear()
-    return cache
 
 
 def _names(scope) -> list[tuple[str, list[str]]]:
