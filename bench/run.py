@@ -396,7 +396,7 @@ def todays_checks(user) -> list[int]:
 def pages() -> list[Page]:
     from django.db.models import Min
 
-    from leanops.scale import SCALE_EMAIL_DOMAIN
+    from leanops.scale import NEW_TEAM_DAYS, SCALE_EMAIL_DOMAIN
     from roles.models import Membership, Team, User
     from standardwork.models import Checklist, Standup
     from standardwork.services.standups import standup_open_today
@@ -413,7 +413,7 @@ def pages() -> list[Page]:
     first_day = Checklist.objects.filter(owner__memberships__team=week_team).aggregate(
         first=Min("date")
     )["first"]
-    if first_day is None or (datetime.now(UTC).date() - first_day).days > 8:
+    if first_day is None or (datetime.now(UTC).date() - first_day).days > NEW_TEAM_DAYS + 1:
         week_team = None
 
     def team_leader(team) -> User:
