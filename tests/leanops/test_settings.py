@@ -142,8 +142,33 @@ def test_postgres_url_becomes_a_persistent_connection_with_health_checks():
         "PORT": "5433",
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"sslmode": "require"},
+        "OPTIONS": {"sslmode": "require", "prepare_threshold": 5, "server_side_binding": True},
     }
+
+
+def test_postgres_prepares_repeated_statements_unless_the_url_turns_it_off():
+    def options(query: str) -> dict:
+        return database_from_url(f"postgres://u@db/leanops{query}", conn_max_age=0)["OPTIONS"]
+
+    assert options("") == {"prepare_threshold": 5, "server_side_binding": True}
+    assert options("?prepare_threshold=off") == {
+        "prepare_threshold": None,
+        "server_side_binding": False,
+    }
+    assert options("?prepare_threshold=2") == {"prepare_threshold": 2, "server_side_binding": True}
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("prepare_threshold=soon", "DATABASE_URL has prepare_threshold='soon'"),
+        ("server_side_binding=maybe", "DATABASE_URL has server_side_binding='maybe'"),
+        ("server_side_binding=false", "DATABASE_URL prepares statements only with"),
+    ],
+)
+def test_bad_statement_options_in_the_database_url_are_refused(query, message):
+    with pytest.raises(EnvironmentSettingError, match=message):
+        database_from_url(f"postgres://u@db/leanops?{query}", conn_max_age=0)
 
 
 def test_filesystem_broker_with_a_path_keeps_its_folders_there(tmp_path):
