@@ -629,7 +629,11 @@ def measure(wrk: str, base: str, page: Page) -> PageResult:
         return result
     run_wrk(wrk, base, paths, session, post=post, htmx=page.htmx, seconds=WARM_UP_SECONDS)
     # The queries of a warm request, as under load: the first request of a fresh server
-    # also fills the shared cache (a person's place and layers).
+    # also fills the shared cache (a person's place and layers). The load may have left
+    # the item ticked, and a second tick changes nothing: undo it first, so the tick
+    # counted is one that does its work.
+    if post:
+        probe(base, paths[len(paths) // 2], session, post=True, htmx=page.htmx)
     _, _, result.queries = probe(base, paths[0], session, post=post, htmx=page.htmx)
     if post:
         probe(base, paths[len(paths) // 2], session, post=True, htmx=page.htmx)
