@@ -2,7 +2,10 @@
 
 Every page needs the signed-in person's layers (the menu) and most need their
 place (roles.selectors.person_places: their teams, time zone and working days),
-yet both change only when a team, a membership or a value stream does. They are
+yet both change only when a team, a membership or a value stream does. A few
+organisation-wide settings (the layers' targets, `organisation_wide`) are kept
+the same way; the services and admin that change them call
+`organisation_changed()`. They are
 cached under the organisation's *version*, which every such change replaces:
 after a change, readers find nothing under the new version and read the
 database again. `roles.apps` connects the change to the models' signals, so the
@@ -94,3 +97,25 @@ def per_person(
             except Exception:  # noqa: BLE001 - the next request reads the database again
                 logger.warning("The cache is unreachable: %s not kept", kind)
     return result
+
+
+def organisation_wide(kind: str, read: Callable[[], T]) -> T:
+    """`read()` kept under the organisation's current version: a setting of the whole
+    organisation that changes rarely (the layers' targets), whose writers call
+    `organisation_changed()`."""
+    try:
+        version = _version()
+        key = f"roles:{version}:{kind}"
+        found = cache.get(key) if version else None
+    except Exception:  # noqa: BLE001 - the cache is a shortcut; read the database
+        logger.warning("The cache is unreachable: reading %s from the database", kind)
+        return read()
+    if found is not None:
+        return found
+    value = read()
+    if version:
+        try:
+            cache.set(key, value, TIMEOUT_SECONDS)
+        except Exception:  # noqa: BLE001 - the next request reads the database again
+            logger.warning("The cache is unreachable: %s not kept", kind)
+    return value

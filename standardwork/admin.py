@@ -50,6 +50,7 @@ from standardwork.models import (
     TemplateVersion,
 )
 from standardwork.services import absences as absence_services
+from standardwork.services import adherence as adherence_services
 from standardwork.services import cycles as cycle_services
 from standardwork.services import templates as template_services
 from standardwork.services.templates import ItemSpec
@@ -238,6 +239,19 @@ class LayerTargetAdmin(admin.ModelAdmin):
     list_editable = ["target_percent", "working_minutes_per_day"]
     list_filter = ["layer"]
     search_fields = ["layer"]
+
+    # The results pages and the dashboard keep the targets between requests.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        adherence_services.layer_targets_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        adherence_services.layer_targets_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        adherence_services.layer_targets_changed()
 
 
 @admin.register(MissReason)

@@ -12,10 +12,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Sum
+from django.db.models import Case, Count, Sum, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from roles import cache as organisation_cache
 from roles import policy as organisation
 from roles.layers import LAYER_ORDER
 from roles.models import Layer, Team, User
@@ -25,14 +26,13 @@ from standardwork.defaults import LAYER_TARGETS
 from standardwork.models import (
     AdherenceWeek,
     Check,
-    CheckEvent,
     LayerTarget,
     MissReason,
     SummarisedWeek,
     TemplateItem,
 )
 from standardwork.models.standard import RED_CHECK
-from standardwork.selectors.verification import miss_reason_label, with_miss_history
+from standardwork.selectors.verification import last_miss_text, miss_reason_label
 
 NO_REASON = "Not done, no reason given"
 # Each layer's target share of working time in standard work, until an administrator
@@ -128,10 +128,21 @@ def _primary_layer(place: PersonPlace | None) -> Layer | None:
     return place.layer if place is not None else None
 
 
-def _targets() -> dict[str, tuple[int, int]]:
+def layer_targets() -> dict[str, tuple[int, int]]:
+    """Each layer's (target percent, working minutes a day): kept between requests (the
+    admin and `standard_defaults_ensure` forget them when they change)."""
+    return organisation_cache.organisation_wide(LAYER_TARGETS_KIND, _targets_read)
+
+
+LAYER_TARGETS_KIND = "layer-targets"
+
+
+def _targets_read() -> dict[str, tuple[int, int]]:
     return {
-        target.layer: (target.target_percent, target.working_minutes_per_day)
-        for target in LayerTarget.objects.all()
+        layer: (percent, minutes)
+        for layer, percent, minutes in LayerTarget.objects.order_by().values_list(
+            "layer", "target_percent", "working_minutes_per_day"
+        )
     }
 
 
@@ -167,18 +178,25 @@ def adherence_report(
     today: date,
     places: dict[int, PersonPlace] | None = None,
 ) -> AdherenceReport:
-    """Adherence of `people` over [start, end] as of `today`, in three queries.
+    """Adherence of `people` over [start, end] as of `today`, in two queries (three when
+    an item was done after a miss: the reasons' labels).
 
     Pass `places` when the caller already read them (to find `today`).
     """
     ids = [person.pk for person in people]
     if places is None:
         places = person_places(user_ids=ids)
-    targets = _targets()
+    targets = layer_targets()
     # One grouped query gives the tallies and the miss reasons: a missed item's reason
-    # splits its group, and nothing else has one.
+    # splits its group, and nothing else has one. A miss later done (undone, then
+    # ticked) counts as done, and the reason it was missed for stays in the Pareto:
+    # a done item's last miss (from its events; None when it was never missed) splits
+    # its group too.
     rows = (
         Check.objects.filter(checklist__owner_id__in=ids, checklist__date__range=(start, end))
+        .annotate(
+            last_miss=Case(When(status=Check.Status.DONE, then=last_miss_text()), default=None)
+        )
         .values(
             "checklist__owner_id",
             "checklist__date",
@@ -186,6 +204,7 @@ def adherence_report(
             "status",
             "miss_reason__label",
             "miss_reason_text",
+            "last_miss",
         )
         .annotate(
             count=Count("pk"),
@@ -197,6 +216,7 @@ def adherence_report(
     )
     days: dict[int, dict[date, Tally]] = defaultdict(dict)
     reasons = Counter()
+    done_after_miss: list[tuple[str, int]] = []  # (last miss text, count)
     for row in rows:
         person_id, day = row["checklist__owner_id"], row["checklist__date"]
         place = places.get(person_id)
@@ -213,35 +233,18 @@ def adherence_report(
         if row["status"] == Check.Status.MISSED:
             label = row["miss_reason__label"] or row["miss_reason_text"] or NO_REASON
             reasons[label] += row["count"]
+        elif row["last_miss"] is not None:
+            tally.done_after_miss += row["count"]
+            done_after_miss.append((row["last_miss"], row["count"]))
 
     unexplained = sum(
         tally.missed for person_days in days.values() for tally in person_days.values()
     ) - sum(reasons.values())
     if unexplained > 0:
         reasons[NO_REASON] += unexplained
-    # A miss later done (undone, then ticked) is "done after a miss": it counts as
-    # done, and the reason it was missed for stays in the Pareto (from its events).
-    done_after_miss = list(
-        with_miss_history(
-            Check.objects.filter(
-                checklist__owner_id__in=ids,
-                checklist__date__range=(start, end),
-                status=Check.Status.DONE,
-            ).filter(
-                Exists(
-                    CheckEvent.objects.filter(check_item=OuterRef("pk"), kind=CheckEvent.Kind.MISS)
-                )
-            )
-        )
-        .values("checklist__owner_id", "checklist__date", "last_miss")
-        .order_by()
-    )
     labels = list(MissReason.objects.values_list("label", flat=True)) if done_after_miss else []
-    for row in done_after_miss:
-        tally = days[row["checklist__owner_id"]].get(row["checklist__date"])
-        if tally is not None:
-            tally.done_after_miss += 1
-        reasons[miss_reason_label(row["last_miss"] or "", labels) or NO_REASON] += 1
+    for last_miss, count in done_after_miss:
+        reasons[miss_reason_label(last_miss, labels) or NO_REASON] += count
 
     report_people, by_layer, total = [], {}, Tally()
     for person in people:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from roles import cache as organisation_cache
 from standardwork import calendar
 from standardwork.defaults import LAYER_TARGETS, MISS_REASONS
 from standardwork.models import AdherenceWeek, LayerTarget, MissReason, SummarisedWeek, TemplateItem
@@ -40,6 +41,12 @@ def standard_defaults_ensure() -> None:
         ],
         ignore_conflicts=True,
     )
+    layer_targets_changed()
+
+
+def layer_targets_changed() -> None:
+    """The layers' targets changed: the pages stop using the ones they kept."""
+    organisation_cache.organisation_changed()
 
 
 # --- weekly summaries -------------------------------------------------------------------

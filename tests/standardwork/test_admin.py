@@ -4,9 +4,12 @@ through the service; checklists, checks and their history cannot be changed."""
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from roles.models import Layer, Membership
+from standardwork.defaults import LAYER_TARGETS
 from standardwork.models import (
     Absence,
     Action,
@@ -31,6 +34,7 @@ from standardwork.models import (
     TemplateItem,
     TemplateVersion,
 )
+from standardwork.selectors.adherence import layer_targets
 from standardwork.services import absences as absence_services
 from standardwork.services import adherence as adherence_services
 from standardwork.services import checklists as checklist_services
@@ -430,6 +434,45 @@ def test_layer_target_is_edited_in_the_admin(superuser_client, day):
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.target_percent, target.working_minutes_per_day) == (70, 450)
+
+
+def test_a_layer_target_edited_in_the_admin_reaches_the_reports_that_kept_the_old_one(
+    superuser_client, day, real_cache
+):
+    target = LayerTarget.objects.get(layer=Layer.TL)
+    assert layer_targets()[Layer.TL] == (target.target_percent, 480)
+    with CaptureQueriesContext(connection) as kept:
+        assert layer_targets()[Layer.TL] == (target.target_percent, 480)
+    assert len(kept) == 0
+
+    superuser_client.post(
+        reverse("admin:standardwork_layertarget_change", args=[target.pk]),
+        {"layer": "tl", "target_percent": "70", "working_minutes_per_day": "450"},
+    )
+
+    assert layer_targets()[Layer.TL] == (70, 450)
+
+
+def test_a_layer_target_deleted_in_the_admin_leaves_the_reports_too(
+    superuser_client, day, real_cache
+):
+    target = LayerTarget.objects.get(layer=Layer.MEMBER)
+    assert Layer.MEMBER in layer_targets()
+
+    superuser_client.post(
+        reverse("admin:standardwork_layertarget_delete", args=[target.pk]), {"post": "yes"}
+    )
+
+    assert Layer.MEMBER not in layer_targets()
+
+
+def test_restoring_the_default_targets_reaches_the_reports_that_kept_none(real_cache):
+    LayerTarget.objects.all().delete()
+    assert layer_targets() == {}
+
+    adherence_services.standard_defaults_ensure()
+
+    assert layer_targets() == {layer: (percent, 480) for layer, percent in LAYER_TARGETS.items()}
 
 
 @pytest.mark.parametrize("model_name", ["checklist", "check", "checkevent", "templateitem"])

@@ -199,7 +199,7 @@ def test_the_dashboard_reads_the_summaries_in_the_same_queries_over_a_year_of_hi
 
 
 # The dashboard's queries when every week before this one is summarised.
-QUERIES = 26
+QUERIES = 25
 
 
 def _reds(org):
