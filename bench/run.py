@@ -107,8 +107,17 @@ def bench_database(url: str) -> Database:
     return Database(
         url=urlunsplit(parts._replace(path=f"/{name}")),
         name=name,
-        admin_url=urlunsplit(parts._replace(path="/postgres")),
+        # The maintenance connection is plain psycopg: only libpq's own parameters.
+        admin_url=urlunsplit(parts._replace(path="/postgres", query=_libpq_query(parts.query))),
     )
+
+
+def _libpq_query(query: str) -> str:
+    """The URL's query without the options LeanOps reads for Django (leanops.env)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    django_only = {"prepare_threshold", "server_side_binding"}
+    return urlencode([(key, value) for key, value in parse_qsl(query) if key not in django_only])
 
 
 def _admin(database: Database):

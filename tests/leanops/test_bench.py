@@ -169,6 +169,15 @@ def test_the_bench_database_is_its_own_on_the_same_server():
     assert bench_database("postgres://postgres@127.0.0.1/leanops_bench").name == "leanops_bench"
 
 
+def test_the_bench_keeps_djangos_statement_options_off_its_plain_connection():
+    database = bench_database("postgres://ci@db:5432/leanops?prepare_threshold=off&sslmode=require")
+
+    assert (
+        database.url == "postgres://ci@db:5432/leanops_bench?prepare_threshold=off&sslmode=require"
+    )
+    assert database.admin_url == "postgres://ci@db:5432/postgres?sslmode=require"
+
+
 def test_issuing_is_timed_now_on_a_weekday_and_on_monday_at_a_weekend():
     from datetime import UTC, datetime
 
