@@ -2,15 +2,16 @@
 
 Every page needs the signed-in person's layers (the menu) and most need their
 place (roles.selectors.person_places: their teams, time zone and working days),
-yet both change only when a team, a membership or a value stream does. A few
-organisation-wide settings (the layers' targets, `organisation_wide`) are kept
-the same way; the services and admin that change them call
-`organisation_changed()`. They are
+yet both change only when a team, a membership or a value stream does. They are
 cached under the organisation's *version*, which every such change replaces:
 after a change, readers find nothing under the new version and read the
 database again. `roles.apps` connects the change to the models' signals, so the
 services, the admin, the seeds and the tests' factories all count; bulk writes
 that send no signal (seed_scale) call `organisation_changed()` themselves.
+
+A few settings of the whole organisation (the layers' targets) are kept under the
+same version (`organisation_wide`); the service and the admin that change them
+call `organisation_changed()` themselves.
 
 The cache is only a shortcut: when it cannot be reached (Redis down), pages read
 the database as if nothing were cached.
