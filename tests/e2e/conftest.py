@@ -47,6 +47,28 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
+def live_server(live_server, django_db_setup, django_db_blocker):
+    """pytest-django's live server, whose request threads' database sessions end with it.
+
+    A thread that served one of Chromium's keep-alive connections keeps its database
+    connection until the browser lets the socket go, which it may not do before the
+    run ends: on PostgreSQL the test database could then not be dropped ("being
+    accessed by other users", 28 sessions after the browser tests). Asking for
+    django_db_setup makes this end before the test database is dropped.
+    """
+    yield live_server
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+
+
+@pytest.fixture(scope="session")
 def demo_snapshot():
     from tests.e2e.demo_snapshot import DemoSnapshot
 
