@@ -6,11 +6,13 @@ with 429, unchecked and uncounted (leanops.middleware.login_slowdown)."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Sum
 from django.test import Client
 
+from tests.conftest import test_now
 from tests.roles.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +21,15 @@ ATTACKER = "203.0.113.66"
 ELSEWHERE = "198.51.100.9"
 AFTER = settings.LOGIN_SLOWDOWN_AFTER
 FIRST_WAIT = settings.LOGIN_SLOWDOWN_SECONDS
+
+
+@pytest.fixture
+def fixed_clock():
+    """The suite's clock, standing still here: the waits are counted to the second
+    (Retry-After rounds up), and on a slow or busy machine the time between two
+    requests ate into them (a 4-second wait once read 3)."""
+    with time_machine.travel(test_now(), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)
