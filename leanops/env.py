@@ -216,7 +216,7 @@ def cache_from_url(url: str) -> dict:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "leanops"}
     if scheme in {"redis", "rediss"}:
         return {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "leanops.base.cache.RedisCache",
             "LOCATION": url,
             # A page waits at most this long for a cache that is gone, then reads
             # the database (roles.cache).

@@ -120,7 +120,7 @@ def test_environment_overrides_database_broker_hosts_and_email():
     assert settings["conn_max_age"] == 60
     assert settings["health_checks"] is True
     assert settings["broker"] == "redis://cache.internal:6380/2"
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "leanops.base.cache.RedisCache"
     assert settings["cache_location"] == "redis://cache.internal:6380/3"
     assert settings["debug"] is False
     assert settings["allowed_hosts"] == ["leanops.example.com", "www.leanops.example.com"]

@@ -134,7 +134,7 @@ def test_pages_read_the_database_when_the_cache_is_unreachable(settings):
     # A Redis that is not there (nothing listens on port 1): every read goes to the database.
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "leanops.base.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
