@@ -8,8 +8,10 @@ to the pages of the others. A new app adds its module to APPS.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import get_script_prefix, get_urlconf
 
 from leanops.base.navigation import Badge, Link, MenuEntry, Rule
 from leanops.base.paths import path_of
@@ -83,17 +85,36 @@ class MenuGroup:
 
 def menu(user, *, path: str = "") -> list[MenuGroup]:
     """The menu `user` sees, grouped: one top-level entry per group they see anything in."""
-    layers = user_layers(user)
+    return list(
+        _menu_of(
+            tuple(user_layers(user)),
+            user.is_superuser,
+            user.is_staff,
+            path,
+            get_script_prefix(),
+            get_urlconf(),
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _menu_of(
+    layers: tuple, is_superuser: bool, is_staff: bool, path: str, script_prefix: str, urlconf
+) -> tuple[MenuGroup, ...]:
+    """The menu for one combination of what decides it, kept for the process: the
+    entries are fixed at start-up and MenuGroup is frozen, so every page of the same
+    person (and of everyone in the same layers) shares one. The script prefix and
+    URL configuration are in the key because the links' URLs depend on them."""
     grouped: dict[str, list[MenuLink]] = {key: [] for key in GROUPS}
     for entry in MENU:
-        if entry.shown_to(layers=layers, is_superuser=user.is_superuser, is_staff=user.is_staff):
+        if entry.shown_to(layers=layers, is_superuser=is_superuser, is_staff=is_staff):
             url = path_of(entry.url_name)
             grouped[entry.group].append(MenuLink(entry.label, url, current=url == path))
-    return [
+    return tuple(
         MenuGroup(key=key, more_label=GROUPS[key], main=links[0], more=tuple(links[1:]))
         for key, links in grouped.items()
         if links
-    ]
+    )
 
 
 def landing_url(user) -> str:
