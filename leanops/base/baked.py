@@ -1,0 +1,265 @@
+"""Querysets compiled to SQL once and run again with new values: `baked`.
+
+Building a queryset and compiling it costs the ORM far more CPU than the
+database spends answering it on the daily pages: a select_related query of
+three rows took 0.5 ms to build, 1.4 ms to compile and 0.3 ms to run here. A
+page asks the same few questions of every request with other values (this
+person, this day), so the hot selectors compile each question once and keep it:
+
+    _open_checks = baked(
+        lambda owner_id, since: Check.objects.filter(owner_id=owner_id, date__gte=since)
+        .select_related("item")
+        .order_by("pk")
+    )
+    rows = _open_checks(owner_id=user.pk, since=day)   # a list, as list(queryset)
+
+How it works: the first call builds the queryset with *probe* values (numbers,
+days and words no row has, one set per argument), compiles it and finds where
+each probe landed among the SQL's parameters. Later calls put the new values
+(converted as the ORM converts them for this database) in those places and hand
+Django's own iterables a compiler that answers with that SQL, so rows become
+model instances, tuples or dicts exactly as `list(queryset)` makes them, and
+`prefetch_related` runs as usual.
+
+What the build may do with its arguments: pass them to filters, `exclude`,
+slices' bounds excepted. The compiled form is kept per *shape*: each argument's
+type, whether it is None, a list's length; and the active time zone, which
+date lookups write into the SQL. A build that branches on None (`if day is
+None`) gets one form per branch. A probe that does not come out as one of the
+SQL's parameters (a value the ORM rewrote, as `icontains` does) fails at once
+with BakeError: such a query cannot be baked. Whole numbers, words, days,
+instants and lists of whole numbers are the arguments it takes.
+
+`baked_count` is the same for `queryset.count()`.
+"""
+
+import copy
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet
+from django.utils import timezone
+
+
+class BakeError(Exception):
+    """The queryset cannot be compiled once and reused (see the module's docstring)."""
+
+
+# Probe values: none is a value a row has. Whole numbers stay inside a 32-bit
+# integer column's range (Django refuses larger values for such a column).
+_INT_PROBE = 1_987_650_000
+_DAY_PROBE = date(1901, 2, 3)
+_INSTANT_PROBE = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+def _probe(kind: type, n: int) -> Any:
+    if kind is int:
+        return _INT_PROBE + 7 * n
+    if kind is str:
+        return f"~baked probe {n}~"
+    if kind is datetime:
+        return _INSTANT_PROBE + timedelta(minutes=n)
+    if kind is date:
+        return _DAY_PROBE + timedelta(days=n)
+    raise BakeError(f"A baked query takes whole numbers, words, days and instants, not {kind}")
+
+
+def _kind(value: Any) -> type:
+    # bool is an int to Python; a probe number would not stand for it.
+    if isinstance(value, bool):
+        raise BakeError("A baked query does not take True or False: put it in the build")
+    if isinstance(value, datetime):
+        return datetime
+    for kind in (int, str, date):
+        if isinstance(value, kind):
+            return kind
+    raise BakeError(f"A baked query does not take {type(value).__name__} values")
+
+
+def _shape(values: dict[str, Any]) -> tuple:
+    shape = []
+    for name, value in sorted(values.items()):
+        if value is None:
+            shape.append((name, None))
+        elif isinstance(value, list | tuple):
+            shape.append((name, list, tuple(_kind(item) for item in value)))
+        else:
+            shape.append((name, _kind(value)))
+    return tuple(shape)
+
+
+def _converters(connection) -> list[Callable[[Any], Any]]:
+    """The ways the ORM may have written a value among the parameters, tried in order."""
+    ops = connection.ops
+    return [
+        lambda value: value,
+        ops.adapt_datetimefield_value,
+        ops.adapt_datefield_value,
+        str,
+    ]
+
+
+class _Form:
+    """One shape's SQL: where each argument's values go and how each is written."""
+
+    def __init__(self, sql: str, params: tuple, slots: list[tuple[int, str, int | None, Callable]]):
+        self.sql = sql
+        self.params = params
+        self.slots = slots  # (position, argument, index in a list or None, converter)
+
+    def params_for(self, values: dict[str, Any]) -> list:
+        params = list(self.params)
+        for position, name, index, convert in self.slots:
+            value = values[name] if index is None else values[name][index]
+            params[position] = convert(value)
+        return params
+
+
+def _slots(connection, params: tuple, probes: dict) -> list:
+    """Find each probe (name, index) among `params`; BakeError if one is missing."""
+    converters = _converters(connection)
+    slots = []
+    found = set()
+    for position, param in enumerate(params):
+        for (name, index), probe in probes.items():
+            for convert in converters:
+                try:
+                    written = convert(probe)
+                except (TypeError, ValueError, AttributeError):
+                    continue
+                if type(written) is type(param) and written == param:
+                    slots.append((position, name, index, convert))
+                    found.add((name, index))
+                    break
+            else:
+                continue
+            break
+    missing = [name for name, index in probes if (name, index) not in found]
+    if missing:
+        raise BakeError(
+            f"The values of {sorted(set(missing))} do not reach the SQL as parameters: "
+            "this query cannot be baked"
+        )
+    return slots
+
+
+def _probes_for(values: dict[str, Any]) -> tuple[dict[str, Any], dict]:
+    """Probe values in the shape of `values`, and {(name, index): probe}."""
+    build_values: dict[str, Any] = {}
+    probes: dict = {}
+    n = 0
+    for name, value in sorted(values.items()):
+        if value is None:
+            build_values[name] = None
+        elif isinstance(value, list | tuple):
+            items = []
+            for index, item in enumerate(value):
+                probe = _probe(_kind(item), n)
+                n += 1
+                probes[(name, index)] = probe
+                items.append(probe)
+            build_values[name] = type(value)(items)
+        else:
+            probe = _probe(_kind(value), n)
+            n += 1
+            probes[(name, None)] = probe
+            build_values[name] = probe
+    return build_values, probes
+
+
+class _Baked:
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._forms: dict[tuple, tuple[QuerySet, Any, _Form] | None] = {}
+
+    def _form(self, values: dict[str, Any]):
+        """This shape's compiled form, compiled now the first time it is asked for."""
+        key = (timezone.get_current_timezone_name(), _shape(values))
+        if key in self._forms:
+            return self._forms[key]
+        build_values, probes = _probes_for(values)
+        probe_queryset = self.build(**build_values)
+        if probe_queryset.db != DEFAULT_DB_ALIAS:
+            raise BakeError("A baked query runs on the default database")
+        connection = connections[DEFAULT_DB_ALIAS]
+        compiler = probe_queryset.query.get_compiler(using=DEFAULT_DB_ALIAS)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            form = None  # nothing can match (an empty list): no query, as the ORM does
+        else:
+            slots = _slots(connection, tuple(params), probes)
+            form = (probe_queryset, compiler, _Form(sql, tuple(params), slots))
+        # Two threads compiling the same shape at once keep either: they are equal.
+        self._forms[key] = form
+        return form
+
+    def __call__(self, **values) -> list:
+        form = self._form(values)
+        if form is None:
+            return []
+        probe_queryset, compiler, sql_form = form
+        sql, params = sql_form.sql, sql_form.params_for(values)
+        run = copy.copy(compiler)
+        # The connection of this thread (compilers keep the one they were made with).
+        run.connection = connections[DEFAULT_DB_ALIAS]
+        run.as_sql = lambda *args, **kwargs: (sql, params)
+        queryset = probe_queryset._chain()
+        queryset.query.get_compiler = lambda *args, **kwargs: run
+        return list(queryset)
+
+
+def baked(build: Callable[..., QuerySet]) -> Callable[..., list]:
+    """`build(**values)` compiled once per shape; calling the result with values gives
+    `list(build(**values))`. See the module's docstring for what `build` may do."""
+    return _Baked(build)
+
+
+class _BakedCount:
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._forms: dict[tuple, _Form | None] = {}
+
+    def _form(self, values: dict[str, Any]) -> _Form | None:
+        key = (timezone.get_current_timezone_name(), _shape(values))
+        if key in self._forms:
+            return self._forms[key]
+        build_values, probes = _probes_for(values)
+        probe_queryset = self.build(**build_values)
+        if probe_queryset.db != DEFAULT_DB_ALIAS:
+            raise BakeError("A baked query runs on the default database")
+        connection = connections[DEFAULT_DB_ALIAS]
+        statements: list[tuple[str, tuple]] = []
+
+        def record(execute, sql, params, many, context):
+            statements.append((sql, tuple(params or ())))
+            return execute(sql, params, many, context)
+
+        # Counted once for real (the probes match no row) to see the SQL it takes.
+        with connection.execute_wrapper(record):
+            probe_queryset.count()
+        if not statements:
+            form = None  # nothing can match: the ORM answers 0 without asking
+        elif len(statements) == 1:
+            sql, params = statements[0]
+            form = _Form(sql, params, _slots(connection, params, probes))
+        else:
+            raise BakeError(f"Counting took {len(statements)} statements, not one")
+        self._forms[key] = form
+        return form
+
+    def __call__(self, **values) -> int:
+        form = self._form(values)
+        if form is None:
+            return 0
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute(form.sql, form.params_for(values))
+            return cursor.fetchone()[0]
+
+
+def baked_count(build: Callable[..., QuerySet]) -> Callable[..., int]:
+    """`build(**values).count()`, its SQL found once per shape (as `baked`)."""
+    return _BakedCount(build)
