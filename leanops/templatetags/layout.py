@@ -34,13 +34,14 @@ def head_assets() -> SafeString:
     The static files' storage names a file's hashed URL from its manifest on
     every `{% static %}`; the six of the layout cost a third of what was left of
     it. They change only with the storage, which Django builds anew when the
-    static settings change (as tests do), hence the key."""
+    static settings change (as tests do), hence the key: the storage itself (equal
+    only to itself, and kept alive by the cache, so a new one never looks old)."""
     staticfiles_storage.url  # noqa: B018 - builds the configured storage if it is not yet
-    return mark_safe(_head_assets(id(staticfiles_storage._wrapped)))
+    return mark_safe(_head_assets(staticfiles_storage._wrapped))
 
 
 @lru_cache(maxsize=8)
-def _head_assets(storage_id: int) -> str:
+def _head_assets(storage) -> str:
     return (
         f'<link rel="icon" href="{static("favicon.svg")}" type="image/svg+xml">\n'
         f'  <link rel="stylesheet" href="{static("css/app.css")}">\n'

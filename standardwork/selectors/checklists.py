@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from leanops.base.baked import baked
 from roles import policy as organisation
 from roles.models import User
 from roles.selectors import person_places
@@ -117,6 +118,27 @@ def is_carried(check: Check, *, today: date) -> bool:
     )
 
 
+def _my_checks_query(*, owner_id: int, recent: date, checklist_id: int | None) -> QuerySet[Check]:
+    """Today's checks (of `checklist_id`), open weekly and monthly items since `recent`
+    and those with a countermeasure asked for, in the page's order."""
+    wanted = Q(
+        status=Check.Status.OPEN,
+        item__cadence__in=_CARRIED_CADENCES,
+        checklist__date__gte=recent,
+    ) | Q(verification=Check.Verification.COUNTERMEASURE_REQUESTED)
+    if checklist_id is not None:
+        wanted |= Q(checklist_id=checklist_id)
+    return (
+        Check.objects.filter(wanted, checklist__owner_id=owner_id)
+        .select_related("checklist", "item", "miss_reason", "verified_by")
+        .order_by("checklist__date", "position", "pk")
+    )
+
+
+# Every request of the page asks it: compiled once (leanops.base.baked).
+_my_checks = baked(_my_checks_query)
+
+
 def my_standard_work(
     *, user: User, checklist: Checklist | None, now: datetime | None = None
 ) -> MyStandardWork:
@@ -127,18 +149,10 @@ def my_standard_work(
     service decides it, so no second lookup of the person's calendar is needed.
     """
     now = now or timezone.now()
-    recent = (now - _CARRY_LOOKBACK).date()
-    wanted = Q(
-        status=Check.Status.OPEN,
-        item__cadence__in=_CARRIED_CADENCES,
-        checklist__date__gte=recent,
-    ) | Q(verification=Check.Verification.COUNTERMEASURE_REQUESTED)
-    if checklist is not None:
-        wanted |= Q(checklist_id=checklist.pk)
-    rows = list(
-        Check.objects.filter(wanted, checklist__owner=user)
-        .select_related("checklist", "item", "miss_reason", "verified_by")
-        .order_by("checklist__date", "position", "pk")
+    rows = _my_checks(
+        owner_id=user.pk,
+        recent=(now - _CARRY_LOOKBACK).date(),
+        checklist_id=checklist.pk if checklist is not None else None,
     )
     todays = checklist.pk if checklist is not None else None
     return MyStandardWork(

@@ -4,9 +4,10 @@ their notices (the unread count of the header's badge and the notices page)."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Window
+from django.db.models import Count, QuerySet, Window
 from django.utils import timezone
 
+from leanops.base.baked import baked, baked_count
 from roles.models import Team, User
 from roles.selectors import team_people
 from standardwork.models import Action, Notice
@@ -39,18 +40,26 @@ class OpenActions:
         return self.total - len(self.actions)
 
 
+def _open_actions(owner_id: int) -> QuerySet[Action]:
+    return (
+        _with_owner_zone(Action.objects.filter(owner_id=owner_id, done_at__isnull=True))
+        .select_related("team")
+        .annotate(open_total=Window(Count("pk")))
+        .order_by("due_date", "pk")
+    )
+
+
+# My standard work asks one of these on every request: compiled once (leanops.base.baked).
+_first_open_actions = baked(lambda owner_id: _open_actions(owner_id)[:OPEN_ACTIONS_SHOWN])
+_all_open_actions = baked(_open_actions)
+
+
 def open_actions_page(
     *, user: User, show_all: bool = False, now: datetime | None = None
 ) -> OpenActions:
     """`user`'s open actions, overdue ones marked: the first OPEN_ACTIONS_SHOWN unless
     `show_all`, with the total counted in the same query (a window count)."""
-    rows = (
-        _with_owner_zone(Action.objects.filter(owner=user, done_at__isnull=True))
-        .select_related("team")
-        .annotate(open_total=Window(Count("pk")))
-        .order_by("due_date", "pk")
-    )
-    actions = list(rows if show_all else rows[:OPEN_ACTIONS_SHOWN])
+    actions = (_all_open_actions if show_all else _first_open_actions)(owner_id=user.pk)
     for action in actions:
         action.can_complete = True  # the owner's own
     mark_overdue_for_owner(actions, now=now or timezone.now())
@@ -66,6 +75,12 @@ READ_SHOWN_DAYS = 14
 READ_SHOWN = 50
 
 
+# Every page's header asks it: compiled once (leanops.base.baked).
+_unread_count = baked_count(
+    lambda recipient_id: Notice.objects.filter(recipient_id=recipient_id, read_at__isnull=True)
+)
+
+
 def unread_notice_count(user: User, *, fresh: bool = False) -> int:
     """How many notices `user` has not read: the header's badge, one COUNT query.
 
@@ -76,9 +91,7 @@ def unread_notice_count(user: User, *, fresh: bool = False) -> int:
     if not user.is_authenticated:
         return 0
     if fresh or not hasattr(user, "_unread_notice_count"):
-        user._unread_notice_count = Notice.objects.filter(
-            recipient=user, read_at__isnull=True
-        ).count()
+        user._unread_notice_count = _unread_count(recipient_id=user.pk)
     return user._unread_notice_count
 
 

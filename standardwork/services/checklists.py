@@ -18,6 +18,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
+from leanops.base.baked import baked
 from roles import policy as organisation
 from roles.models import User
 from roles.selectors import PersonPlace, person_places
@@ -240,13 +241,19 @@ def checklists_issue_due(*, now: datetime | None = None) -> int:
     return _issue_many(wanted)
 
 
+# Asked by every request of My standard work: compiled once (leanops.base.baked).
+_todays_checklist = baked(
+    lambda owner_id, day: Checklist.objects.filter(owner_id=owner_id, date=day).order_by("pk")[:1]
+)
+
+
 def checklist_issue_today(*, user: User, now: datetime | None = None) -> Checklist | None:
     """Today's checklist for `user`, issued now if the worker has not yet."""
     place = person_places(user_ids=[user.pk]).get(user.pk)
     if place is None:
         return None
     today = calendar.local_date(now or timezone.now(), place.time_zone)
-    existing = Checklist.objects.filter(owner=user, date=today).first()
+    existing = next(iter(_todays_checklist(owner_id=user.pk, day=today)), None)
     if existing is not None:
         return existing
     if today.isoweekday() not in place.working_days:
