@@ -218,12 +218,17 @@ def baked(build: Callable[..., QuerySet]) -> Callable[..., list]:
     return _Baked(build)
 
 
-class _BakedCount:
-    def __init__(self, build: Callable[..., QuerySet]):
+class _BakedStatement:
+    """One statement the ORM runs for an operation on the queryset (a count, an
+    aggregate, an update), its SQL found by running it once with the probes, which
+    match no row, so nothing is changed."""
+
+    def __init__(self, build: Callable[..., QuerySet], operation: Callable[[QuerySet], Any]):
         self.build = build
+        self.operation = operation
         self._forms: dict[tuple, _Form | None] = {}
 
-    def _form(self, values: dict[str, Any]) -> _Form | None:
+    def form(self, values: dict[str, Any]) -> _Form | None:
         key = (timezone.get_current_timezone_name(), _shape(values))
         if key in self._forms:
             return self._forms[key]
@@ -238,28 +243,47 @@ class _BakedCount:
             statements.append((sql, tuple(params or ())))
             return execute(sql, params, many, context)
 
-        # Counted once for real (the probes match no row) to see the SQL it takes.
         with connection.execute_wrapper(record):
-            probe_queryset.count()
+            self.operation(probe_queryset)
         if not statements:
-            form = None  # nothing can match: the ORM answers 0 without asking
+            form = None  # nothing can match: the ORM answers without asking
         elif len(statements) == 1:
             sql, params = statements[0]
             form = _Form(sql, params, _slots(connection, params, probes))
         else:
-            raise BakeError(f"Counting took {len(statements)} statements, not one")
+            raise BakeError(f"The operation took {len(statements)} statements, not one")
         self._forms[key] = form
         return form
 
-    def __call__(self, **values) -> int:
-        form = self._form(values)
+    def execute(self, values: dict[str, Any], answer: Callable[[Any], Any], nothing: Any):
+        form = self.form(values)
         if form is None:
-            return 0
+            return nothing
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute(form.sql, form.params_for(values))
-            return cursor.fetchone()[0]
+            return answer(cursor)
 
 
 def baked_count(build: Callable[..., QuerySet]) -> Callable[..., int]:
     """`build(**values).count()`, its SQL found once per shape (as `baked`)."""
-    return _BakedCount(build)
+    statement = _BakedStatement(build, lambda queryset: queryset.count())
+    return lambda **values: statement.execute(values, lambda cursor: cursor.fetchone()[0], 0)
+
+
+def baked_aggregate(build: Callable[..., QuerySet], **aggregates) -> Callable[..., dict]:
+    """`build(**values).aggregate(**aggregates)`, its SQL found once per shape (as
+    `baked`): for counts and sums, whose values come as the database gives them,
+    without the ORM's conversions."""
+    statement = _BakedStatement(build, lambda queryset: queryset.aggregate(**aggregates))
+
+    def answer(cursor) -> dict:
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+        return dict(zip(names, row, strict=True))
+
+    # What the ORM answers when it need not ask (an empty list): 0 for a count.
+    nothing = {
+        name: getattr(aggregate, "empty_result_set_value", None)
+        for name, aggregate in aggregates.items()
+    }
+    return lambda **values: statement.execute(values, answer, dict(nothing))

@@ -266,6 +266,17 @@ def checklist_issue_today(*, user: User, now: datetime | None = None) -> Checkli
 # --- ticking ------------------------------------------------------------------
 
 
+# Every tick, undo and miss locks its check: compiled once (leanops.base.baked).
+_locked_check = baked(
+    lambda check_id: (
+        Check.objects.select_for_update(of=("self",))
+        .select_related("checklist__owner", "item")
+        .filter(pk=check_id)
+        .order_by("pk")[:1]
+    )
+)
+
+
 def check_lock(check_id: int, *, actor: User) -> Check:
     """Call inside a transaction: the check, row-locked, with its checklist, owner and item.
 
@@ -273,12 +284,7 @@ def check_lock(check_id: int, *, actor: User) -> Check:
     standard work (their own, or of a layer below them); whether they may change
     it is for the caller to ask next, and refuse with a 403.
     """
-    check = (
-        Check.objects.select_for_update(of=("self",))
-        .select_related("checklist__owner", "item")
-        .filter(pk=check_id)
-        .first()
-    )
+    check = next(iter(_locked_check(check_id=check_id)), None)
     if check is None or not organisation.can_view_person(actor, check.checklist.owner):
         raise CheckGone(CHECK_GONE)
     return check
