@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import dateformat, timezone
 
+from leanops.base.baked import baked
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
 from roles.selectors import team_people
@@ -465,6 +466,58 @@ def _is_missed(check: Check, today: date) -> bool:
     )
 
 
+# The stand-up page's agenda, asked on every request: compiled once each
+# (leanops.base.baked; the page's first query, whose shape follows the viewer, is not).
+_agenda_actions = baked(
+    lambda team_id, day, standup_id: (
+        Action.objects.filter(
+            Q(team_id=team_id, done_at__isnull=True, due_date__lte=day) | Q(standup_id=standup_id)
+        )
+        .select_related("owner", "done_by")
+        .order_by("due_date", "pk")
+    )
+)
+_agenda_impediments = baked(
+    lambda team_id, standup_id: (
+        _impediments()
+        .filter(team_id=team_id)
+        .filter(~Q(state=Impediment.State.REMOVED) | Q(standup_id=standup_id))
+        .order_by("raised_at", "pk")
+    )
+)
+_previous_standup_day = baked(
+    lambda team_id, day: (
+        Standup.objects.filter(team_id=team_id, date__lt=day)
+        .order_by("-date")
+        .values_list("date", flat=True)[:1]
+    )
+)
+_signals = baked(
+    lambda team_id, since, day: (
+        Measurement.objects.filter(
+            control_point__team_id=team_id,
+            control_point__is_active=True,
+            out_of_limits=True,
+            measured_on__gte=since,
+            measured_on__lte=day,
+        )
+        .select_related("control_point")
+        .order_by("control_point__name", "measured_on", "pk")
+    )
+)
+_left_checks = baked(
+    lambda owner_ids, day: (
+        Check.objects.filter(
+            checklist__owner_id__in=owner_ids,
+            checklist__date=day,
+            status__in=[Check.Status.MISSED, Check.Status.OPEN],
+        )
+        .select_related("checklist", "checklist__owner", "item", "miss_reason")
+        .order_by("position", "pk")
+    )
+)
+
+
 def standup_page(
     *, viewer: User, standup_id: int, now: datetime | None = None, show_all: bool = False
 ) -> StandupPage | None:
@@ -503,13 +556,7 @@ def standup_page(
     for person in people:
         person.present = attendance.get(person.pk)
 
-    actions = list(
-        Action.objects.filter(
-            Q(team=team, done_at__isnull=True, due_date__lte=standup.date) | Q(standup=standup)
-        )
-        .select_related("owner", "done_by")
-        .order_by("due_date", "pk")
-    )
+    actions = _agenda_actions(team_id=team.pk, day=standup.date, standup_id=standup.pk)
     # An action given in this stand-up is listed once, as new, even when due today.
     actions_new = [action for action in actions if action.standup_id == standup.pk]
     actions_due = [action for action in actions if action.standup_id != standup.pk]
@@ -523,12 +570,7 @@ def standup_page(
         action.can_complete = action.owner_id == viewer.pk or can_log
     mark_overdue(actions, today=standup.date)
 
-    impediments = list(
-        _impediments()
-        .filter(team=team)
-        .filter(~Q(state=Impediment.State.REMOVED) | Q(standup=standup))
-        .order_by("raised_at", "pk")
-    )
+    impediments = _agenda_impediments(team_id=team.pk, standup_id=standup.pk)
     impediments_hidden = 0
     if not show_all:
         kept = [
@@ -540,40 +582,17 @@ def standup_page(
         impediments = kept
     decorate_impediments(impediments, viewer=viewer, teams={team.pk: team}, now=now)
 
-    previous = (
-        Standup.objects.filter(team=team, date__lt=standup.date)
-        .order_by("-date")
-        .values_list("date", flat=True)
-        .first()
-    )
+    previous = next(iter(_previous_standup_day(team_id=team.pk, day=standup.date)), None)
     since = previous or standup.date - SIGNALS_LOOKBACK
     out_of_limits: dict[int, OutOfLimits] = {}
-    for measurement in (
-        Measurement.objects.filter(
-            control_point__team=team,
-            control_point__is_active=True,
-            out_of_limits=True,
-            measured_on__gte=since,
-            measured_on__lte=standup.date,
-        )
-        .select_related("control_point")
-        .order_by("control_point__name", "measured_on", "pk")
-    ):
+    for measurement in _signals(team_id=team.pk, since=since, day=standup.date):
         measurement.day_text = day_text(measurement.measured_on, this_year=today.year)
         out_of_limits.setdefault(
             measurement.control_point_id, OutOfLimits(measurement.control_point)
         ).measurements.append(measurement)
 
     previous_day = previous_working_day(standup.date, team.working_days)
-    checks = (
-        Check.objects.filter(
-            checklist__owner_id__in=[person.pk for person in people],
-            checklist__date=previous_day,
-            status__in=[Check.Status.MISSED, Check.Status.OPEN],
-        )
-        .select_related("checklist", "checklist__owner", "item", "miss_reason")
-        .order_by("position", "pk")
-    )
+    checks = _left_checks(owner_ids=[person.pk for person in people], day=previous_day)
     # In the order people stand: the TL first, then the members.
     order = {person.pk: n for n, person in enumerate(people)}
     checks = sorted(checks, key=lambda check: order[check.checklist.owner_id])
