@@ -235,6 +235,23 @@ class CoordinatorBoard:
         ]
 
 
+# The coordinator's board asks it on every request: compiled once per number of
+# teams (leanops.base.baked).
+_oldest_open_impediments = baked(
+    lambda team_ids: (
+        _impediments()
+        .filter(team_id__in=team_ids)
+        .exclude(state=Impediment.State.REMOVED)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("team_id")], order_by=["raised_at", "pk"]),
+            team_open=Window(Count("pk"), partition_by=[F("team_id")]),
+        )
+        .filter(rank__lte=AGENDA_SHOWN)
+        .order_by("raised_at", "pk")
+    )
+)
+
+
 def coordinator_impediment_board(*, viewer: User, now: datetime | None = None) -> CoordinatorBoard:
     """The open and in-progress impediments of the teams `viewer` coordinates, by team:
     the AGENDA_SHOWN oldest of each (the rest are on the team's board) and each
@@ -244,17 +261,7 @@ def coordinator_impediment_board(*, viewer: User, now: datetime | None = None) -
         teams = teams.filter(coordinator=viewer)
     teams = list(teams)
     by_id = {team.pk: team for team in teams}
-    impediments = list(
-        _impediments()
-        .filter(team_id__in=list(by_id))
-        .exclude(state=Impediment.State.REMOVED)
-        .annotate(
-            rank=Window(RowNumber(), partition_by=[F("team_id")], order_by=["raised_at", "pk"]),
-            team_open=Window(Count("pk"), partition_by=[F("team_id")]),
-        )
-        .filter(rank__lte=AGENDA_SHOWN)
-        .order_by("raised_at", "pk")
-    )
+    impediments = _oldest_open_impediments(team_ids=list(by_id))
     counts = {impediment.team_id: impediment.team_open for impediment in impediments}
     for team in teams:
         team.open_impediments = counts.get(team.pk, 0)
