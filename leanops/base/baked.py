@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -59,7 +59,7 @@ def _probe(kind: type, n: int) -> Any:
     if kind is int:
         return _INT_PROBE + 7 * n
     if kind is str:
-        return f"~baked probe {n}~"
+        return f"~{n}~"  # short: a probe may be written into a narrow column
     if kind is datetime:
         return _INSTANT_PROBE + timedelta(minutes=n)
     if kind is date:
@@ -124,8 +124,11 @@ def _slots(connection, params: tuple, probes: dict) -> list:
     slots = []
     found = set()
     for position, param in enumerate(params):
+        # PostgreSQL's backend passes small and large whole numbers wrapped in the
+        # column's integer type (psycopg's Int2, Int8): the wrapper is the conversion.
+        wrapper = type(param) if isinstance(param, int) and type(param) not in (int, bool) else None
         for (name, index), probe in probes.items():
-            for convert in converters:
+            for convert in [*converters, wrapper] if wrapper else converters:
                 try:
                     written = convert(probe)
                 except (TypeError, ValueError, AttributeError):
@@ -218,14 +221,20 @@ def baked(build: Callable[..., QuerySet]) -> Callable[..., list]:
     return _Baked(build)
 
 
-class _BakedStatement:
-    """One statement the ORM runs for an operation on the queryset (a count, an
-    aggregate, an update), its SQL found by running it once with the probes, which
-    match no row, so nothing is changed."""
+class _Rollback(Exception):
+    pass
 
-    def __init__(self, build: Callable[..., QuerySet], operation: Callable[[QuerySet], Any]):
-        self.build = build
+
+class _BakedStatement:
+    """The one statement an ORM operation runs (a count, an aggregate, an update, an
+    insert), its SQL found by running the operation once with the probes inside a
+    transaction that is rolled back, so nothing it did is kept."""
+
+    def __init__(self, operation: Callable[..., Any], *, every_value_given: bool = False):
         self.operation = operation
+        # An insert: every value written must come from the call, or a default the
+        # ORM filled in at the first call (auto_now, a callable) would be kept as is.
+        self.every_value_given = every_value_given
         self._forms: dict[tuple, _Form | None] = {}
 
     def form(self, values: dict[str, Any]) -> _Form | None:
@@ -233,9 +242,6 @@ class _BakedStatement:
         if key in self._forms:
             return self._forms[key]
         build_values, probes = _probes_for(values)
-        probe_queryset = self.build(**build_values)
-        if probe_queryset.db != DEFAULT_DB_ALIAS:
-            raise BakeError("A baked query runs on the default database")
         connection = connections[DEFAULT_DB_ALIAS]
         statements: list[tuple[str, tuple]] = []
 
@@ -243,13 +249,27 @@ class _BakedStatement:
             statements.append((sql, tuple(params or ())))
             return execute(sql, params, many, context)
 
-        with connection.execute_wrapper(record):
-            self.operation(probe_queryset)
+        try:
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                with connection.execute_wrapper(record):
+                    self.operation(**build_values)
+                raise _Rollback
+        except _Rollback:
+            pass
         if not statements:
             form = None  # nothing can match: the ORM answers without asking
         elif len(statements) == 1:
             sql, params = statements[0]
-            form = _Form(sql, params, _slots(connection, params, probes))
+            slots = _slots(connection, params, probes)
+            slotted = {slot[0] for slot in slots}
+            left = [param for n, param in enumerate(params) if n not in slotted]
+            nones = sum(value is None for value in values.values())
+            if self.every_value_given and (left != [None] * nones):
+                raise BakeError(
+                    "The insert writes values not given in the call (a default or auto_now "
+                    "field): give every column's value"
+                )
+            form = _Form(sql, params, slots)
         else:
             raise BakeError(f"The operation took {len(statements)} statements, not one")
         self._forms[key] = form
@@ -266,7 +286,7 @@ class _BakedStatement:
 
 def baked_count(build: Callable[..., QuerySet]) -> Callable[..., int]:
     """`build(**values).count()`, its SQL found once per shape (as `baked`)."""
-    statement = _BakedStatement(build, lambda queryset: queryset.count())
+    statement = _BakedStatement(lambda **values: build(**values).count())
     return lambda **values: statement.execute(values, lambda cursor: cursor.fetchone()[0], 0)
 
 
@@ -274,7 +294,7 @@ def baked_aggregate(build: Callable[..., QuerySet], **aggregates) -> Callable[..
     """`build(**values).aggregate(**aggregates)`, its SQL found once per shape (as
     `baked`): for counts and sums, whose values come as the database gives them,
     without the ORM's conversions."""
-    statement = _BakedStatement(build, lambda queryset: queryset.aggregate(**aggregates))
+    statement = _BakedStatement(lambda **values: build(**values).aggregate(**aggregates))
 
     def answer(cursor) -> dict:
         row = cursor.fetchone()
@@ -287,3 +307,32 @@ def baked_aggregate(build: Callable[..., QuerySet], **aggregates) -> Callable[..
         for name, aggregate in aggregates.items()
     }
     return lambda **values: statement.execute(values, answer, dict(nothing))
+
+
+def baked_update(build: Callable[..., tuple[QuerySet, dict]]) -> Callable[..., int]:
+    """`queryset.update(**changes)` where `build(**values)` answers `(queryset, changes)`,
+    its SQL found once per shape (as `baked`); answers the number of rows updated.
+    A change to a constant (`"status": "done"`) stays in the SQL as it is."""
+
+    def update(**values):
+        queryset, changes = build(**values)
+        return queryset.update(**changes)
+
+    statement = _BakedStatement(update)
+    return lambda **values: statement.execute(values, lambda cursor: cursor.rowcount, 0)
+
+
+def baked_insert(model: type, *fields: str) -> Callable[..., None]:
+    """`model.objects.create(**values)` for `fields`, its INSERT found once per shape (as
+    `baked`). Every column's value is given (BakeError if a default would be filled
+    in), and the row's id is not read back: for history rows nobody reads at once."""
+    statement = _BakedStatement(
+        lambda **values: model.objects.create(**values), every_value_given=True
+    )
+
+    def insert(**values) -> None:
+        if set(values) != set(fields):
+            raise BakeError(f"An insert into {model.__name__} takes {sorted(fields)}")
+        statement.execute(values, lambda cursor: None, None)
+
+    return insert

@@ -18,7 +18,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch
 from django.http import Http404
 from django.utils import timezone
 
-from leanops.base.baked import baked
+from leanops.base.baked import baked, baked_insert, baked_update
 from roles import policy as organisation
 from roles.models import User
 from roles.selectors import PersonPlace, person_places
@@ -300,14 +300,40 @@ def _require_own_current_check(actor: User, check: Check, now: datetime | None) 
         )
 
 
+# Every tick, undo and miss writes one: compiled once (leanops.base.baked).
+_event_insert = baked_insert(CheckEvent, "check_item_id", "actor_id", "kind", "text", "at")
+
+
 def check_event_add(
     check: Check, actor: User | None, kind: str, text: str = "", now: datetime | None = None
 ) -> None:
     """Append to the check's history, stamped with the change's own instant (`now`):
     history is written once and never backdated or changed afterwards."""
-    CheckEvent.objects.create(
-        check_item=check, actor=actor, kind=kind, text=text[:500], at=now or timezone.now()
+    _event_insert(
+        check_item_id=check.pk,
+        actor_id=actor.pk if actor is not None else None,
+        kind=kind,
+        text=text[:500],
+        at=now or timezone.now(),
     )
+
+
+# A tick and its undo are the most frequent writes of the day: their statements are
+# compiled once (leanops.base.baked). Both write what check_mark_missed's save writes.
+_check_done = baked_update(
+    lambda check_id, done_at, minutes: (
+        Check.objects.filter(pk=check_id),
+        {"status": Check.Status.DONE, "done_at": done_at, "actual_minutes": minutes,
+         "miss_reason": None, "miss_reason_text": "", "miss_note": ""},
+    )
+)  # fmt: skip
+_check_reopen = baked_update(
+    lambda check_id: (
+        Check.objects.filter(pk=check_id),
+        {"status": Check.Status.OPEN, "done_at": None, "actual_minutes": None,
+         "miss_reason": None, "miss_reason_text": "", "miss_note": ""},
+    )
+)  # fmt: skip
 
 
 @transaction.atomic
@@ -323,11 +349,7 @@ def check_tick(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
     check.miss_reason = None
     check.miss_reason_text = ""
     check.miss_note = ""
-    check.save(
-        update_fields=[
-            "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
-        ]
-    )  # fmt: skip
+    _check_done(check_id=check.pk, done_at=check.done_at, minutes=check.actual_minutes)
     check_event_add(check, actor, CheckEvent.Kind.TICK, now=check.done_at)
     adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check
@@ -351,11 +373,7 @@ def check_undo(*, actor: User, check_id: int, now: datetime | None = None) -> Ch
     check.miss_reason = None
     check.miss_reason_text = ""
     check.miss_note = ""
-    check.save(
-        update_fields=[
-            "status", "done_at", "actual_minutes", "miss_reason", "miss_reason_text", "miss_note",
-        ]
-    )  # fmt: skip
+    _check_reopen(check_id=check.pk)
     check_event_add(check, actor, CheckEvent.Kind.UNDO, now=now)
     adherence_weeks_invalidate(days=[check.checklist.date], now=now)
     return check

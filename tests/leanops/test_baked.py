@@ -10,8 +10,8 @@ import pytest
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from leanops.base.baked import BakeError, baked, baked_count
-from standardwork.models import Check, Checklist, Notice
+from leanops.base.baked import BakeError, baked, baked_count, baked_insert, baked_update
+from standardwork.models import Check, CheckEvent, Checklist, Notice
 from tests.roles.factories import UserFactory
 from tests.standardwork.factories import CheckFactory, ChecklistFactory, NoticeFactory
 
@@ -156,3 +156,52 @@ def test_true_or_false_is_refused():
 
     with pytest.raises(BakeError, match="True or False"):
         unread(read=True)
+
+
+def test_a_baked_update_writes_as_the_querysets_update_and_counts_the_rows():
+    ann, bob = _people_checklists()
+    done = baked_update(
+        lambda owner_id, minutes, at: (
+            Check.objects.filter(owner_id=owner_id, status=Check.Status.OPEN),
+            {"status": Check.Status.DONE, "actual_minutes": minutes, "done_at": at},
+        )
+    )
+    at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+    assert done(owner_id=ann.pk, minutes=12, at=at) == 4
+    assert done(owner_id=ann.pk, minutes=12, at=at) == 0
+
+    anns = Check.objects.filter(owner=ann)
+    assert sorted(anns.values_list("status", flat=True)) == [Check.Status.DONE] * 8
+    assert set(anns.filter(actual_minutes=12).values_list("done_at", flat=True)) == {at}
+    assert Check.objects.filter(owner=bob, status=Check.Status.OPEN).count() == 4
+
+
+def test_a_baked_insert_writes_one_row_and_finding_its_sql_leaves_none():
+    check = CheckFactory()
+    person = check.checklist.owner
+    add = baked_insert(CheckEvent, "check_item_id", "actor_id", "kind", "text", "at")
+    at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+    add(check_item_id=check.pk, actor_id=person.pk, kind=CheckEvent.Kind.TICK, text="", at=at)
+    add(check_item_id=check.pk, actor_id=None, kind=CheckEvent.Kind.UNDO, text="Oops", at=at)
+
+    assert list(
+        CheckEvent.objects.order_by("pk").values_list("check_item_id", "actor_id", "kind", "text")
+    ) == [
+        (check.pk, person.pk, CheckEvent.Kind.TICK, ""),
+        (check.pk, None, CheckEvent.Kind.UNDO, "Oops"),
+    ]
+    assert set(CheckEvent.objects.values_list("at", flat=True)) == {at}
+    with pytest.raises(BakeError, match="takes"):
+        add(check_item_id=check.pk, actor_id=None, kind=CheckEvent.Kind.UNDO, text="No time")
+
+
+def test_an_insert_whose_default_the_orm_fills_in_is_refused():
+    # Notice.created_at is auto_now_add: baked, the first call's instant would stay.
+    add = baked_insert(Notice, "recipient_id", "kind", "date", "text", "url")
+
+    with pytest.raises(BakeError, match="not given in the call"):
+        add(recipient_id=UserFactory().pk, kind=Notice.Kind.COUNTERMEASURE, date=DAY, text="x",
+            url="")  # fmt: skip
+    assert Notice.objects.count() == 0
