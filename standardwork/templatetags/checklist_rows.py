@@ -59,7 +59,17 @@ def check_row(context: Context) -> SafeString:
     """The `<li>` of the context's `check`; `today` marks an item carried from an earlier
     day, `row_error` shows above its buttons, `miss_form` replaces them, and `oob_row`
     makes htmx swap it in place of the row of the same id."""
-    check: Check = context["check"]
+    return mark_safe(_row(context, context["check"]))
+
+
+@register.simple_tag(takes_context=True)
+def check_rows(context: Context, checks) -> SafeString:
+    """Each of `checks`' rows as `{% check_row %}` writes it, in one tag: a page's list
+    (a loop of partials cost more than the rows themselves)."""
+    return mark_safe("".join(_row(context, check) for check in checks))
+
+
+def _row(context: Context, check: Check) -> str:
     item = check.item
     title = escape(item.title)
     today = context.get("today")
@@ -83,7 +93,7 @@ def check_row(context: Context) -> SafeString:
         actions = f'<div class="sw-actions">{_buttons(check, title, csrf_field(context))}</div>'
     swap = ' hx-swap-oob="true"' if context.get("oob_row") else ""
     status = escape(check.status)
-    return mark_safe(
+    return (
         f'<li id="check-{check.pk}" class="sw-row sw-{status}" data-status="{status}" '
         f'data-item="{check.item_id}"{swap}>'
         '<div class="sw-row-main">'
