@@ -39,8 +39,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import QuerySet
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import QuerySet, sql
 from django.utils import timezone
 
 
@@ -221,17 +221,49 @@ def baked(build: Callable[..., QuerySet]) -> Callable[..., list]:
     return _Baked(build)
 
 
-class _Rollback(Exception):
-    pass
+class _Captured(Exception):
+    def __init__(self, sql: str, params):
+        self.sql, self.params = sql, tuple(params or ())
+
+
+def _first_statement(operation: Callable[[], Any]) -> tuple[str, tuple] | None:
+    """The SQL and parameters of the statement `operation` would run first, caught at
+    the cursor and never sent (so the database is not asked and no transaction's
+    state changes); None when the operation answers without asking (an empty list).
+
+    Only for reads (a count, an aggregate): they run no other statement first and
+    leave no transaction marked for rollback when stopped."""
+
+    def stop(execute, sql, params, many, context):
+        raise _Captured(sql, params)
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    # A test counting queries forces the debug cursor, which would log the statement
+    # as run although it is stopped before it is sent; it is off while it is caught.
+    # (With DEBUG on, connection.queries lists it once: a development aid only.)
+    debug, connection.force_debug_cursor = connection.force_debug_cursor, False
+    try:
+        with connection.execute_wrapper(stop):
+            operation()
+    except _Captured as captured:
+        return captured.sql, captured.params
+    finally:
+        connection.force_debug_cursor = debug
+    return None
 
 
 class _BakedStatement:
-    """The one statement an ORM operation runs (a count, an aggregate, an update, an
-    insert), its SQL found by running the operation once with the probes inside a
-    transaction that is rolled back, so nothing it did is kept."""
+    """One statement (a count, an aggregate, an update, an insert) compiled once per
+    shape from the probes by `build_sql(**probe_values)`, which answers (sql, params) or
+    None when nothing can match, and run again with new values."""
 
-    def __init__(self, operation: Callable[..., Any], *, every_value_given: bool = False):
-        self.operation = operation
+    def __init__(
+        self,
+        build_sql: Callable[..., tuple[str, tuple] | None],
+        *,
+        every_value_given: bool = False,
+    ):
+        self.build_sql = build_sql
         # An insert: every value written must come from the call, or a default the
         # ORM filled in at the first call (auto_now, a callable) would be kept as is.
         self.every_value_given = every_value_given
@@ -242,25 +274,12 @@ class _BakedStatement:
         if key in self._forms:
             return self._forms[key]
         build_values, probes = _probes_for(values)
-        connection = connections[DEFAULT_DB_ALIAS]
-        statements: list[tuple[str, tuple]] = []
-
-        def record(execute, sql, params, many, context):
-            statements.append((sql, tuple(params or ())))
-            return execute(sql, params, many, context)
-
-        try:
-            with transaction.atomic(using=DEFAULT_DB_ALIAS):
-                with connection.execute_wrapper(record):
-                    self.operation(**build_values)
-                raise _Rollback
-        except _Rollback:
-            pass
-        if not statements:
-            form = None  # nothing can match: the ORM answers without asking
-        elif len(statements) == 1:
-            sql, params = statements[0]
-            slots = _slots(connection, params, probes)
+        compiled = self.build_sql(**build_values)
+        if compiled is None:
+            form = None
+        else:
+            sql, params = compiled[0], tuple(compiled[1])
+            slots = _slots(connections[DEFAULT_DB_ALIAS], params, probes)
             slotted = {slot[0] for slot in slots}
             left = [param for n, param in enumerate(params) if n not in slotted]
             nones = sum(value is None for value in values.values())
@@ -270,8 +289,6 @@ class _BakedStatement:
                     "field): give every column's value"
                 )
             form = _Form(sql, params, slots)
-        else:
-            raise BakeError(f"The operation took {len(statements)} statements, not one")
         self._forms[key] = form
         return form
 
@@ -284,9 +301,17 @@ class _BakedStatement:
             return answer(cursor)
 
 
+def _on_default(queryset: QuerySet) -> QuerySet:
+    if queryset.db != DEFAULT_DB_ALIAS:
+        raise BakeError("A baked query runs on the default database")
+    return queryset
+
+
 def baked_count(build: Callable[..., QuerySet]) -> Callable[..., int]:
     """`build(**values).count()`, its SQL found once per shape (as `baked`)."""
-    statement = _BakedStatement(lambda **values: build(**values).count())
+    statement = _BakedStatement(
+        lambda **values: _first_statement(lambda: _on_default(build(**values)).count())
+    )
     return lambda **values: statement.execute(values, lambda cursor: cursor.fetchone()[0], 0)
 
 
@@ -294,7 +319,11 @@ def baked_aggregate(build: Callable[..., QuerySet], **aggregates) -> Callable[..
     """`build(**values).aggregate(**aggregates)`, its SQL found once per shape (as
     `baked`): for counts and sums, whose values come as the database gives them,
     without the ORM's conversions."""
-    statement = _BakedStatement(lambda **values: build(**values).aggregate(**aggregates))
+    statement = _BakedStatement(
+        lambda **values: _first_statement(
+            lambda: _on_default(build(**values)).aggregate(**aggregates)
+        )
+    )
 
     def answer(cursor) -> dict:
         row = cursor.fetchone()
@@ -311,24 +340,40 @@ def baked_aggregate(build: Callable[..., QuerySet], **aggregates) -> Callable[..
 
 def baked_update(build: Callable[..., tuple[QuerySet, dict]]) -> Callable[..., int]:
     """`queryset.update(**changes)` where `build(**values)` answers `(queryset, changes)`,
-    its SQL found once per shape (as `baked`); answers the number of rows updated.
-    A change to a constant (`"status": "done"`) stays in the SQL as it is."""
+    its SQL compiled once per shape (as `baked`); answers the number of rows updated.
+    A change to a constant (`"status": "done"`) stays in the SQL as it is. One table:
+    an update the ORM would split over a model's parents is refused."""
 
-    def update(**values):
+    def compile_update(**values):
         queryset, changes = build(**values)
-        return queryset.update(**changes)
+        query = _on_default(queryset).query.chain(sql.UpdateQuery)
+        query.add_update_values(changes)
+        if query.related_updates:
+            raise BakeError("An update of a model's parents cannot be baked")
+        try:
+            return query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+        except EmptyResultSet:
+            return None
 
-    statement = _BakedStatement(update)
+    statement = _BakedStatement(compile_update)
     return lambda **values: statement.execute(values, lambda cursor: cursor.rowcount, 0)
 
 
 def baked_insert(model: type, *fields: str) -> Callable[..., None]:
-    """`model.objects.create(**values)` for `fields`, its INSERT found once per shape (as
-    `baked`). Every column's value is given (BakeError if a default would be filled
-    in), and the row's id is not read back: for history rows nobody reads at once."""
-    statement = _BakedStatement(
-        lambda **values: model.objects.create(**values), every_value_given=True
-    )
+    """`model.objects.create(**values)` for `fields`, its INSERT compiled once per shape
+    (as `baked`). Every column's value is given (BakeError if a default would be
+    filled in), and the row's id is not read back: for history rows nobody reads at
+    once. No signal is sent and `save()` is not called."""
+    meta = model._meta
+    columns = [field for field in meta.local_concrete_fields if field is not meta.auto_field]
+
+    def compile_insert(**values):
+        query = sql.InsertQuery(model)
+        query.insert_values(columns, [model(**values)])
+        [(statement_sql, params)] = query.get_compiler(DEFAULT_DB_ALIAS).as_sql()
+        return statement_sql, params
+
+    statement = _BakedStatement(compile_insert, every_value_given=True)
 
     def insert(**values) -> None:
         if set(values) != set(fields):

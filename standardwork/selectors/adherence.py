@@ -16,6 +16,7 @@ from django.db.models import Case, Count, Sum, When
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
+from leanops.base.baked import baked
 from roles import cache as organisation_cache
 from roles import policy as organisation
 from roles.layers import LAYER_ORDER
@@ -170,6 +171,38 @@ def _pareto(counter: Counter) -> list[ParetoRow]:
     return rows
 
 
+def _tally_rows_query(owner_ids: list[int], start: date, end: date):
+    """One row per person, day, cadence, status and miss reason with its counts and
+    minutes (see adherence_report)."""
+    return (
+        Check.objects.filter(checklist__owner_id__in=owner_ids, checklist__date__range=(start, end))
+        .annotate(
+            last_miss=Case(When(status=Check.Status.DONE, then=last_miss_text()), default=None)
+        )
+        .values(
+            "checklist__owner_id",
+            "checklist__date",
+            "item__cadence",
+            "status",
+            "miss_reason__label",
+            "miss_reason_text",
+            "last_miss",
+        )
+        .annotate(
+            count=Count("pk"),
+            planned=Sum("item__expected_minutes"),
+            actual=Sum("actual_minutes"),
+            reds=Count("pk", filter=RED_CHECK),
+        )
+        .order_by()
+    )
+
+
+# The results pages and the dashboard ask it on every request: compiled once per
+# number of people (leanops.base.baked).
+_tally_rows = baked(_tally_rows_query)
+
+
 def adherence_report(
     *,
     people: list[User],
@@ -192,28 +225,7 @@ def adherence_report(
     # ticked) counts as done, and the reason it was missed for stays in the Pareto:
     # a done item's last miss (from its events; None when it was never missed) splits
     # its group too.
-    rows = (
-        Check.objects.filter(checklist__owner_id__in=ids, checklist__date__range=(start, end))
-        .annotate(
-            last_miss=Case(When(status=Check.Status.DONE, then=last_miss_text()), default=None)
-        )
-        .values(
-            "checklist__owner_id",
-            "checklist__date",
-            "item__cadence",
-            "status",
-            "miss_reason__label",
-            "miss_reason_text",
-            "last_miss",
-        )
-        .annotate(
-            count=Count("pk"),
-            planned=Sum("item__expected_minutes"),
-            actual=Sum("actual_minutes"),
-            reds=Count("pk", filter=RED_CHECK),
-        )
-        .order_by()
-    )
+    rows = _tally_rows(owner_ids=ids, start=start, end=end)
     days: dict[int, dict[date, Tally]] = defaultdict(dict)
     reasons = Counter()
     done_after_miss: list[tuple[str, int]] = []  # (last miss text, count)
@@ -437,6 +449,20 @@ def week_settled(counts: WeekCounts, monday: date, today: date) -> Tally:
     )
 
 
+# The dashboard reads the weeks before this one on every request: compiled once per
+# number of weeks and people (leanops.base.baked).
+_summarised_weeks = baked(
+    lambda mondays: SummarisedWeek.objects.filter(week_start__in=mondays, stale=False).values_list(
+        "week_start", flat=True
+    )
+)
+_week_summaries = baked(
+    lambda owner_ids, mondays: AdherenceWeek.objects.filter(
+        owner_id__in=owner_ids, week_start__in=mondays
+    ).values_list("owner_id", "week_start", "done", "missed", "open", "open_monthly", "reds")
+)
+
+
 def past_week_tallies(
     *, owner_ids: list[int], mondays: list[date], today: date
 ) -> dict[int, dict[date, Tally]]:
@@ -446,16 +472,12 @@ def past_week_tallies(
     `AdherenceWeek` rows; any other week is counted live from its checks, so the
     figures are the same either way. Two queries, three when a week is not summarised.
     """
-    summarised = set(
-        SummarisedWeek.objects.filter(week_start__in=mondays, stale=False).values_list(
-            "week_start", flat=True
-        )
-    )
+    summarised = set(_summarised_weeks(mondays=list(mondays)))
     counts: dict[tuple[int, date], WeekCounts] = {}
     if summarised:
-        for owner_id, monday, *figures in AdherenceWeek.objects.filter(
-            owner_id__in=owner_ids, week_start__in=summarised
-        ).values_list("owner_id", "week_start", "done", "missed", "open", "open_monthly", "reds"):
+        for owner_id, monday, *figures in _week_summaries(
+            owner_ids=list(owner_ids), mondays=sorted(summarised)
+        ):
             counts[(owner_id, monday)] = WeekCounts(*figures)
     live = [monday for monday in mondays if monday not in summarised]
     counts.update(week_counts(mondays=live, owner_ids=owner_ids))

@@ -205,3 +205,23 @@ def test_an_insert_whose_default_the_orm_fills_in_is_refused():
         add(recipient_id=UserFactory().pk, kind=Notice.Kind.COUNTERMEASURE, date=DAY, text="x",
             url="")  # fmt: skip
     assert Notice.objects.count() == 0
+
+
+def test_the_first_call_compiles_without_asking_the_database_more(django_assert_num_queries):
+    # Compiling runs no statement of its own: the first call costs what every call does.
+    check = CheckFactory()
+    listed = baked(lambda owner_id: Check.objects.filter(owner_id=owner_id))
+    counted = baked_count(lambda owner_id: Check.objects.filter(owner_id=owner_id))
+    updated = baked_update(
+        lambda check_id: (Check.objects.filter(pk=check_id), {"miss_note": "Late"})
+    )
+    added = baked_insert(CheckEvent, "check_item_id", "actor_id", "kind", "text", "at")
+    at = datetime(2026, 11, 30, 9, 15, tzinfo=UTC)
+
+    with django_assert_num_queries(4):
+        assert len(listed(owner_id=check.owner_id)) == 1
+        assert counted(owner_id=check.owner_id) == 1
+        assert updated(check_id=check.pk) == 1
+        added(check_item_id=check.pk, actor_id=None, kind=CheckEvent.Kind.TICK, text="", at=at)
+    assert Check.objects.get(pk=check.pk).miss_note == "Late"
+    assert CheckEvent.objects.filter(check_item=check).count() == 1
