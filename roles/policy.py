@@ -23,10 +23,17 @@ def visible_teams(user: User) -> QuerySet[Team]:
         return Team.objects.none()
     if user.is_superuser:
         return Team.objects.all()
-    team_ids = Team.objects.filter(
-        Q(memberships__user=user) | Q(coordinator=user) | Q(value_streams__vsm=user)
+    return Team.objects.filter(pk__in=visible_team_ids(user.pk))
+
+
+def visible_team_ids(user_id: int) -> QuerySet[Team]:
+    """The ids (a subquery) of the teams a person who is not a superuser may see: the
+    rule of `visible_teams`, by id, for queries compiled once (leanops.base.baked)."""
+    return Team.objects.filter(
+        Q(memberships__user_id=user_id)
+        | Q(coordinator_id=user_id)
+        | Q(value_streams__vsm_id=user_id)
     ).values("pk")
-    return Team.objects.filter(pk__in=team_ids)
 
 
 def managed_teams(user: User) -> QuerySet[Team]:

@@ -36,6 +36,7 @@ instants and lists of whole numbers are the arguments it takes.
 import copy
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -381,3 +382,31 @@ def baked_insert(model: type, *fields: str) -> Callable[..., None]:
         statement.execute(values, lambda cursor: None, None)
 
     return insert
+
+
+@cache
+def _prefetch_target(model: type, name: str) -> tuple[str, type, Any]:
+    """Where Django keeps `name`'s prefetched rows on a `model` instance, their model,
+    and for a reverse foreign key the rows' key back to the instance (asked of the
+    relation's manager once)."""
+    manager = getattr(model(pk=0), name)
+    cache_name = manager.get_prefetch_querysets([manager.instance])[4]
+    back = None if hasattr(manager, "prefetch_cache_name") else manager.field
+    return cache_name, manager.model, back
+
+
+def prefetched(instance, name: str, rows: list) -> None:
+    """Give `instance.<name>.all()` the `rows` read by a baked query, as
+    `prefetch_related(name)` would have (each row of a reverse foreign key knowing its
+    instance, as Django's prefetch sets it): a page reads them without another query."""
+    cache_name, model, back = _prefetch_target(type(instance), name)
+    queryset = model._default_manager.all()
+    queryset._result_cache = rows = list(rows)
+    queryset._prefetch_done = True
+    if back is not None:
+        for row in rows:
+            if not back.is_cached(row):
+                back.set_cached_value(row, instance)
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[cache_name] = queryset

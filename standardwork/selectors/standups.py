@@ -26,7 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import dateformat, timezone
 
-from leanops.base.baked import baked
+from leanops.base.baked import baked, prefetched
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
 from roles.selectors import team_people
@@ -68,17 +68,20 @@ def _teams(viewer: User) -> QuerySet[Team]:
     )
 
 
+# How a team's people and value streams are listed, prefetched or baked.
+MEMBERSHIP_ORDER = ("role", "user__first_name", "user__last_name")
+VALUE_STREAM_ORDER = ("name",)
+
+
 def _team_prefetches(prefix: str = "") -> list[Prefetch]:
     return [
         Prefetch(
             f"{prefix}memberships",
-            queryset=Membership.objects.select_related("user").order_by(
-                "role", "user__first_name", "user__last_name"
-            ),
+            queryset=Membership.objects.select_related("user").order_by(*MEMBERSHIP_ORDER),
         ),
         Prefetch(
             f"{prefix}value_streams",
-            queryset=ValueStream.objects.select_related("vsm").order_by("name"),
+            queryset=ValueStream.objects.select_related("vsm").order_by(*VALUE_STREAM_ORDER),
         ),
     ]
 
@@ -473,8 +476,42 @@ def _is_missed(check: Check, today: date) -> bool:
     )
 
 
-# The stand-up page's agenda, asked on every request: compiled once each
-# (leanops.base.baked; the page's first query, whose shape follows the viewer, is not).
+# The stand-up page, asked on every request: compiled once each (leanops.base.baked).
+# The stand-up itself, if the viewer may see its team (roles.policy.visible_teams:
+# everyone's for a superuser); its team's people, value streams and attendance, as
+# _teams' prefetches read them.
+_STANDUP_RELATED = ("team", "team__coordinator", "logged_by")
+_any_standup = baked(
+    lambda standup_id: (
+        Standup.objects.filter(pk=standup_id).select_related(*_STANDUP_RELATED).order_by("pk")[:1]
+    )
+)
+_standup_seen_by = baked(
+    lambda standup_id, viewer_id: (
+        Standup.objects.filter(pk=standup_id, team__in=organisation.visible_team_ids(viewer_id))
+        .select_related(*_STANDUP_RELATED)
+        .order_by("pk")[:1]
+    )
+)
+_team_memberships = baked(
+    lambda team_id: (
+        Membership.objects.filter(team_id=team_id)
+        .select_related("user")
+        .order_by(*MEMBERSHIP_ORDER)
+    )
+)
+_team_value_streams = baked(
+    lambda team_id: (
+        ValueStream.objects.filter(teams=team_id)
+        .select_related("vsm")
+        .order_by(*VALUE_STREAM_ORDER)
+    )
+)
+_attendance = baked(
+    lambda standup_id: StandupAttendance.objects.filter(standup_id=standup_id).only(
+        "standup_id", "person_id", "present"
+    )
+)
 _agenda_actions = baked(
     lambda team_id, day, standup_id: (
         Action.objects.filter(
@@ -543,20 +580,20 @@ def standup_page(
       missed or left open.
     """
     now = now or timezone.now()
-    standup = (
-        Standup.objects.filter(pk=standup_id, team__in=_teams(viewer).values("pk"))
-        .select_related("team", "team__coordinator", "logged_by")
-        .prefetch_related(
-            *_team_prefetches("team__"),
-            Prefetch("attendance", queryset=StandupAttendance.objects.only(
-                "standup_id", "person_id", "present"
-            )),
-        )
-        .first()
-    )  # fmt: skip
-    if standup is None:
+    if not viewer.is_authenticated:
         return None
+    if viewer.is_superuser:
+        found = _any_standup(standup_id=standup_id)
+    else:
+        found = _standup_seen_by(standup_id=standup_id, viewer_id=viewer.pk)
+    if not found:
+        return None
+    standup = found[0]
     team = standup.team
+    # What _teams' prefetches give the other pages, read by baked queries too.
+    prefetched(team, "memberships", _team_memberships(team_id=team.pk))
+    prefetched(team, "value_streams", _team_value_streams(team_id=team.pk))
+    prefetched(standup, "attendance", _attendance(standup_id=standup.pk))
     today = team_today(team, now)
     people = team_people(team)
     attendance = {row.person_id: row.present for row in standup.attendance.all()}

@@ -10,9 +10,17 @@ import pytest
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from leanops.base.baked import BakeError, baked, baked_count, baked_insert, baked_update
+from leanops.base.baked import (
+    BakeError,
+    baked,
+    baked_count,
+    baked_insert,
+    baked_update,
+    prefetched,
+)
+from roles.models import Membership, Team, ValueStream
 from standardwork.models import Check, CheckEvent, Checklist, Notice
-from tests.roles.factories import UserFactory
+from tests.roles.factories import MembershipFactory, TeamFactory, UserFactory, ValueStreamFactory
 from tests.standardwork.factories import CheckFactory, ChecklistFactory, NoticeFactory
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +233,24 @@ def test_the_first_call_compiles_without_asking_the_database_more(django_assert_
         added(check_item_id=check.pk, actor_id=None, kind=CheckEvent.Kind.TICK, text="", at=at)
     assert Check.objects.get(pk=check.pk).miss_note == "Late"
     assert CheckEvent.objects.filter(check_item=check).count() == 1
+
+
+def test_prefetched_rows_read_as_the_prefetch_gives_them(django_assert_num_queries):
+    team = TeamFactory()
+    stream = ValueStreamFactory()
+    team.value_streams.add(stream)
+    for _ in range(3):
+        MembershipFactory(team=team)
+    members = baked(lambda team_id: Membership.objects.filter(team_id=team_id).order_by("pk"))
+    streams = baked(lambda team_id: ValueStream.objects.filter(teams=team_id))
+    team = Team.objects.get(pk=team.pk)
+
+    prefetched(team, "memberships", members(team_id=team.pk))
+    prefetched(team, "value_streams", streams(team_id=team.pk))
+
+    with django_assert_num_queries(0):
+        assert [m.team for m in team.memberships.all()] == [team] * 3
+        assert list(team.value_streams.all()) == [stream]
+    assert sorted(m.pk for m in team.memberships.all()) == sorted(
+        Membership.objects.filter(team=team).values_list("pk", flat=True)
+    )
