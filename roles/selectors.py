@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from leanops.base.baked import baked, prefetched
 from roles import cache, policy
 from roles.layers import layers_of, membership_layer
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -50,12 +51,14 @@ def _layers_read(user_ids: list[int]) -> dict[int, list[Layer]]:
     }
 
 
+# How a team's people are listed wherever they are read with it.
+MEMBERSHIP_ORDER = ("role", "user__first_name", "user__last_name")
+
+
 def _memberships_prefetch() -> Prefetch:
     return Prefetch(
         "memberships",
-        queryset=Membership.objects.select_related("user").order_by(
-            "role", "user__first_name", "user__last_name"
-        ),
+        queryset=Membership.objects.select_related("user").order_by(*MEMBERSHIP_ORDER),
     )
 
 
@@ -69,8 +72,41 @@ def team_list(*, user: User) -> QuerySet[Team]:
 
 
 def team_detail(*, user: User, team_id: int) -> Team | None:
-    """The team with its people, or None if it does not exist or is not `user`'s to see."""
-    return team_list(user=user).filter(pk=team_id).first()
+    """The team with its people and value streams (as `team_list` has them), or None if
+    it does not exist or is not `user`'s to see (policy.visible_teams)."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        found = _any_team(team_id=team_id)
+    else:
+        found = _team_seen_by(team_id=team_id, viewer_id=user.pk)
+    if not found:
+        return None
+    team = found[0]
+    prefetched(team, "memberships", team_memberships(team_id=team.pk))
+    prefetched(team, "value_streams", _team_value_streams(team_id=team.pk))
+    return team
+
+
+# Every team page (its results among them) asks these: compiled once (leanops.base.baked).
+_any_team = baked(
+    lambda team_id: Team.objects.filter(pk=team_id).select_related("coordinator").order_by()[:1]
+)
+_team_seen_by = baked(
+    lambda team_id, viewer_id: (
+        Team.objects.filter(pk=team_id, pk__in=policy.visible_team_ids(viewer_id))
+        .select_related("coordinator")
+        .order_by()[:1]
+    )
+)
+team_memberships = baked(
+    lambda team_id: (
+        Membership.objects.filter(team_id=team_id)
+        .select_related("user")
+        .order_by(*MEMBERSHIP_ORDER)
+    )
+)
+_team_value_streams = baked(lambda team_id: ValueStream.objects.filter(teams=team_id))
 
 
 def coordinator_teams(*, user: User) -> QuerySet[Team]:

@@ -29,7 +29,7 @@ from django.utils import dateformat, timezone
 from leanops.base.baked import baked, prefetched
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
-from roles.selectors import team_people
+from roles.selectors import MEMBERSHIP_ORDER, team_memberships, team_people
 from standardwork import calendar, policy
 from standardwork.calendar import team_today
 from standardwork.models import (
@@ -68,8 +68,8 @@ def _teams(viewer: User) -> QuerySet[Team]:
     )
 
 
-# How a team's people and value streams are listed, prefetched or baked.
-MEMBERSHIP_ORDER = ("role", "user__first_name", "user__last_name")
+# How a team's value streams are listed here, prefetched or baked (its people in the
+# order roles.selectors lists them).
 VALUE_STREAM_ORDER = ("name",)
 
 
@@ -493,13 +493,6 @@ _standup_seen_by = baked(
         .order_by("pk")[:1]
     )
 )
-_team_memberships = baked(
-    lambda team_id: (
-        Membership.objects.filter(team_id=team_id)
-        .select_related("user")
-        .order_by(*MEMBERSHIP_ORDER)
-    )
-)
 _team_value_streams = baked(
     lambda team_id: (
         ValueStream.objects.filter(teams=team_id)
@@ -591,7 +584,7 @@ def standup_page(
     standup = found[0]
     team = standup.team
     # What _teams' prefetches give the other pages, read by baked queries too.
-    prefetched(team, "memberships", _team_memberships(team_id=team.pk))
+    prefetched(team, "memberships", team_memberships(team_id=team.pk))
     prefetched(team, "value_streams", _team_value_streams(team_id=team.pk))
     prefetched(standup, "attendance", _attendance(standup_id=standup.pk))
     today = team_today(team, now)
