@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
+from leanops.base.baked import baked
 from roles import policy as organisation
 from roles.layers import layer_of, layer_rank
 from roles.models import Layer, Membership, Team, User, ValueStream
@@ -338,6 +339,43 @@ def _week_days(monday: date, teams: list[Team], checklist_days: set[date]) -> li
     return [monday + timedelta(days=n - 1) for n in sorted(weekdays or MONDAY_TO_FRIDAY)]
 
 
+# The week grid asks these on every request: compiled once per number of people
+# (leanops.base.baked). One row a person's day, counted by the database.
+_week_cells = baked(
+    lambda owner_ids, monday, sunday: (
+        Check.objects.filter(
+            checklist__owner_id__in=owner_ids, checklist__date__range=(monday, sunday)
+        )
+        .alias(changed_later=changed_after_confirmation())
+        .values("checklist__owner_id", "checklist__date")
+        .annotate(
+            done=Count("pk", filter=Q(status=Check.Status.DONE)),
+            green=Count("pk", filter=GREEN),
+            red=Count("pk", filter=RED),
+            total=Count("pk"),
+            confirmed=Count("pk", filter=Q(checklist__verified_at__isnull=False)),
+            changed=Count("pk", filter=Q(changed_later=True)),
+        )
+        .order_by()
+        .values_list(
+            "checklist__owner_id",
+            "checklist__date",
+            "done",
+            "green",
+            "red",
+            "total",
+            "confirmed",
+            "changed",
+        )
+    )
+)
+_week_absences = baked(
+    lambda person_ids, monday, sunday: Absence.objects.filter(
+        person_id__in=person_ids, start_date__lte=sunday, end_date__gte=monday
+    ).values_list("person_id", "start_date", "end_date")
+)
+
+
 def verification_week(
     *,
     verifier: User,
@@ -376,38 +414,13 @@ def verification_week(
             "confirmed": bool(confirmed),
             "changed": bool(changed),
         }
-        for owner_id, day, done, green, red, total, confirmed, changed in (
-            Check.objects.filter(
-                checklist__owner_id__in=ids, checklist__date__range=(monday, sunday)
-            )
-            .alias(changed_later=changed_after_confirmation())
-            .values("checklist__owner_id", "checklist__date")
-            .annotate(
-                done=Count("pk", filter=Q(status=Check.Status.DONE)),
-                green=Count("pk", filter=GREEN),
-                red=Count("pk", filter=RED),
-                total=Count("pk"),
-                confirmed=Count("pk", filter=Q(checklist__verified_at__isnull=False)),
-                changed=Count("pk", filter=Q(changed_later=True)),
-            )
-            .order_by()
-            .values_list(
-                "checklist__owner_id",
-                "checklist__date",
-                "done",
-                "green",
-                "red",
-                "total",
-                "confirmed",
-                "changed",
-            )
+        for owner_id, day, done, green, red, total, confirmed, changed in _week_cells(
+            owner_ids=ids, monday=monday, sunday=sunday
         )
     }
     reds_before = _reds_before(ids, monday)
     absences: dict[int, list[tuple[date, date]]] = {}
-    for person_id, start, end in Absence.objects.filter(
-        person_id__in=ids, start_date__lte=sunday, end_date__gte=monday
-    ).values_list("person_id", "start_date", "end_date"):
+    for person_id, start, end in _week_absences(person_ids=ids, monday=monday, sunday=sunday):
         absences.setdefault(person_id, []).append((start, end))
 
     shown_teams = [team for team in scope.teams if team_id is None or team.pk == team_id]
@@ -536,12 +549,20 @@ def _reds_before(people_ids: list[int], day: date) -> dict[int, tuple[int, date]
     """Each person's reds carried into `day`: how many, and the day of the oldest (one query)."""
     return {
         owner_id: (reds, oldest)
-        for owner_id, reds, oldest in _earlier_reds(people_ids, day)
+        for owner_id, reds, oldest in _reds_counted(people_ids=people_ids, day=day)
+    }
+
+
+# Asked by the grid and the board on every request: compiled once (leanops.base.baked).
+_reds_counted = baked(
+    lambda people_ids, day: (
+        _earlier_reds(people_ids, day)
         .values("checklist__owner_id")
         .annotate(reds=Count("checklist"), oldest=Min("checklist__date"))
         .order_by()
         .values_list("checklist__owner_id", "reds", "oldest")
-    }
+    )
+)
 
 
 def _carried_reds(
