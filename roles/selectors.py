@@ -88,6 +88,22 @@ def team_detail(*, user: User, team_id: int) -> Team | None:
     return team
 
 
+def teams_with_people(teams: list[Team]) -> list[Team]:
+    """`teams`, each with its people and value streams as `team_list` prefetches them,
+    in two baked queries whatever their number."""
+    ids = [team.pk for team in teams]
+    people: dict[int, list[Membership]] = {pk: [] for pk in ids}
+    for membership in _memberships_of(team_ids=ids):
+        people[membership.team_id].append(membership)
+    streams: dict[int, list[ValueStream]] = {pk: [] for pk in ids}
+    for link in _value_streams_of(team_ids=ids):
+        streams[link.team_id].append(link.valuestream)
+    for team in teams:
+        prefetched(team, "memberships", people[team.pk])
+        prefetched(team, "value_streams", streams[team.pk])
+    return teams
+
+
 # Every team page (its results among them) asks these: compiled once (leanops.base.baked).
 _any_team = baked(
     lambda team_id: Team.objects.filter(pk=team_id).select_related("coordinator").order_by()[:1]
@@ -107,6 +123,20 @@ team_memberships = baked(
     )
 )
 _team_value_streams = baked(lambda team_id: ValueStream.objects.filter(teams=team_id))
+_memberships_of = baked(
+    lambda team_ids: (
+        Membership.objects.filter(team_id__in=team_ids)
+        .select_related("user")
+        .order_by(*MEMBERSHIP_ORDER)
+    )
+)
+_value_streams_of = baked(
+    lambda team_ids: (
+        Team.value_streams.through.objects.filter(team_id__in=team_ids)
+        .select_related("valuestream__vsm")
+        .order_by("valuestream__name", "valuestream_id")
+    )
+)
 
 
 def coordinator_teams(*, user: User) -> QuerySet[Team]:

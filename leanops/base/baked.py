@@ -390,9 +390,11 @@ def _prefetch_target(model: type, name: str) -> tuple[str, type, Any]:
     and for a reverse foreign key the rows' key back to the instance (asked of the
     relation's manager once)."""
     manager = getattr(model(pk=0), name)
-    cache_name = manager.get_prefetch_querysets([manager.instance])[4]
-    back = None if hasattr(manager, "prefetch_cache_name") else manager.field
-    return cache_name, manager.model, back
+    if hasattr(manager, "prefetch_cache_name"):  # a many-to-many relation
+        return manager.prefetch_cache_name, manager.model, None
+    # A reverse foreign key: the name its manager's get_prefetch_querysets gives (asked
+    # here without it, as that reads the rows).
+    return manager.field.remote_field.cache_name, manager.model, manager.field
 
 
 def prefetched(instance, name: str, rows: list) -> None:

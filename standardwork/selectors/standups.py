@@ -29,7 +29,7 @@ from django.utils import dateformat, timezone
 from leanops.base.baked import baked, prefetched
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
-from roles.selectors import MEMBERSHIP_ORDER, team_memberships, team_people
+from roles.selectors import MEMBERSHIP_ORDER, team_memberships, team_people, teams_with_people
 from standardwork import calendar, policy
 from standardwork.calendar import team_today
 from standardwork.models import (
@@ -238,6 +238,16 @@ class CoordinatorBoard:
         ]
 
 
+# The coordinator's board: their teams (a coordinator sees the teams they coordinate,
+# roles.policy.visible_teams; a superuser every team), compiled once (leanops.base.baked).
+_every_team = baked(lambda: Team.objects.select_related("coordinator").order_by("name"))
+_coordinated_teams = baked(
+    lambda coordinator_id: (
+        Team.objects.filter(coordinator_id=coordinator_id)
+        .select_related("coordinator")
+        .order_by("name")
+    )
+)
 # The coordinator's board asks it on every request: compiled once per number of
 # teams (leanops.base.baked).
 _oldest_open_impediments = baked(
@@ -259,10 +269,10 @@ def coordinator_impediment_board(*, viewer: User, now: datetime | None = None) -
     """The open and in-progress impediments of the teams `viewer` coordinates, by team:
     the AGENDA_SHOWN oldest of each (the rest are on the team's board) and each
     team's count, so the board keeps its size however many teams leave open."""
-    teams = _teams(viewer).order_by("name")
-    if not viewer.is_superuser:
-        teams = teams.filter(coordinator=viewer)
-    teams = list(teams)
+    if viewer.is_superuser:
+        teams = teams_with_people(_every_team())
+    else:
+        teams = teams_with_people(_coordinated_teams(coordinator_id=viewer.pk))
     by_id = {team.pk: team for team in teams}
     impediments = _oldest_open_impediments(team_ids=list(by_id))
     counts = {impediment.team_id: impediment.team_open for impediment in impediments}
