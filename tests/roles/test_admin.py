@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    # Fixed names: a random one (Faker's) once matched a search for "Bennett".
+    root = UserFactory(
+        username="root", first_name="Ada", last_name="Root", is_staff=True, is_superuser=True
+    )
+    client.force_login(root)
     return client
 
 
