@@ -82,7 +82,12 @@ def team_detail(*, user: User, team_id: int) -> Team | None:
         found = _team_seen_by(team_id=team_id, viewer_id=user.pk)
     if not found:
         return None
-    team = found[0]
+    return team_with_people(found[0])
+
+
+def team_with_people(team: Team) -> Team:
+    """`team` with its people and value streams (their VSMs joined) as `team_list`
+    prefetches them, in two baked queries."""
     prefetched(team, "memberships", team_memberships(team_id=team.pk))
     prefetched(team, "value_streams", _team_value_streams(team_id=team.pk))
     return team
@@ -122,7 +127,9 @@ team_memberships = baked(
         .order_by(*MEMBERSHIP_ORDER)
     )
 )
-_team_value_streams = baked(lambda team_id: ValueStream.objects.filter(teams=team_id))
+_team_value_streams = baked(
+    lambda team_id: ValueStream.objects.filter(teams=team_id).select_related("vsm")
+)
 _memberships_of = baked(
     lambda team_ids: (
         Membership.objects.filter(team_id__in=team_ids)

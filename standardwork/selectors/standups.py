@@ -29,7 +29,7 @@ from django.utils import dateformat, timezone
 from leanops.base.baked import baked, prefetched
 from roles import policy as organisation
 from roles.models import Membership, Team, User, ValueStream
-from roles.selectors import MEMBERSHIP_ORDER, team_memberships, team_people, teams_with_people
+from roles.selectors import MEMBERSHIP_ORDER, team_people, team_with_people, teams_with_people
 from standardwork import calendar, policy
 from standardwork.calendar import team_today
 from standardwork.models import (
@@ -68,7 +68,7 @@ def _teams(viewer: User) -> QuerySet[Team]:
     )
 
 
-# How a team's value streams are listed here, prefetched or baked (its people in the
+# How a team's value streams are listed when prefetched here (its people in the
 # order roles.selectors lists them).
 VALUE_STREAM_ORDER = ("name",)
 
@@ -503,13 +503,6 @@ _standup_seen_by = baked(
         .order_by("pk")[:1]
     )
 )
-_team_value_streams = baked(
-    lambda team_id: (
-        ValueStream.objects.filter(teams=team_id)
-        .select_related("vsm")
-        .order_by(*VALUE_STREAM_ORDER)
-    )
-)
 _attendance = baked(
     lambda standup_id: StandupAttendance.objects.filter(standup_id=standup_id).only(
         "standup_id", "person_id", "present"
@@ -594,8 +587,7 @@ def standup_page(
     standup = found[0]
     team = standup.team
     # What _teams' prefetches give the other pages, read by baked queries too.
-    prefetched(team, "memberships", team_memberships(team_id=team.pk))
-    prefetched(team, "value_streams", _team_value_streams(team_id=team.pk))
+    team_with_people(team)
     prefetched(standup, "attendance", _attendance(standup_id=standup.pk))
     today = team_today(team, now)
     people = team_people(team)
