@@ -341,9 +341,20 @@ class TeamResults:
     nav: WeekNav
 
 
+# Asked on every request of a person's results page: compiled once (leanops.base.baked).
+_overseen_person = baked(
+    lambda viewer_id, person_id: User.objects.filter(
+        pk=person_id, pk__in=organisation.overseen_people_ids(viewer_id)
+    )[:1]
+)
+
+
 def visible_person(*, viewer: User, person_id: int) -> User | None:
     """The person, if `viewer` may see their results (their own, or a layer below)."""
-    return organisation.overseen_people(viewer).filter(pk=person_id).first()
+    if not viewer.is_authenticated or viewer.is_superuser:
+        return organisation.overseen_people(viewer).filter(pk=person_id).first()
+    found = _overseen_person(viewer_id=viewer.pk, person_id=person_id)
+    return found[0] if found else None
 
 
 def person_results_calendar(person: User) -> tuple[date, dict[int, PersonPlace]]:

@@ -289,15 +289,10 @@ class _GridPerson:
         return places[0] if places else None
 
 
-def _grid_people(people: QuerySet[User]) -> list[_GridPerson]:
-    """`people` with their teams and what makes their layer, in one query of plain values.
-
-    The grid needs only names, teams and layers: model instances and prefetches
-    for 32 people cost more CPU than the rest of the grid's reads together. One
-    row per membership and coordinated team of a person (few of each).
-    """
-    found: dict[int, _GridPerson] = {}
-    rows = (
+def _grid_rows_query(people: QuerySet[User]):
+    """One row per person of `people` and membership and coordinated team (few of each):
+    names, teams and what makes their layer, as plain values (see _grid_people)."""
+    return (
         people.annotate(manages=Exists(ValueStream.objects.filter(vsm=OuterRef("pk"))))
         .order_by()
         .values_list(
@@ -316,6 +311,36 @@ def _grid_people(people: QuerySet[User]) -> list[_GridPerson]:
             "coordinated_teams__time_zone",
         )
     )
+
+
+# The verifier's own grid, asked on every request of the board: compiled once per
+# shape (leanops.base.baked), the layer below by the rule of verifiable_people.
+_verifiable_grid_rows = baked(
+    lambda verifier_id: _grid_rows_query(
+        User.objects.filter(pk__in=policy.verifiable_people_ids(verifier_id))
+    )
+)
+_verifiable_grid_row = baked(
+    lambda verifier_id, person_id: _grid_rows_query(
+        User.objects.filter(pk=person_id, pk__in=policy.verifiable_people_ids(verifier_id))
+    )
+)
+
+
+def _grid_people(verifier: User, person_id: int | None) -> list[_GridPerson]:
+    """The people of the verifier's grid (one when `person_id` is given) with their
+    teams and what makes their layer, in one query of plain values.
+
+    The grid needs only names, teams and layers: model instances and prefetches
+    for 32 people cost more CPU than the rest of the grid's reads together.
+    """
+    if not verifier.is_authenticated:
+        rows = []
+    elif person_id is None:
+        rows = _verifiable_grid_rows(verifier_id=verifier.pk)
+    else:
+        rows = _verifiable_grid_row(verifier_id=verifier.pk, person_id=person_id)
+    found: dict[int, _GridPerson] = {}
     for pk, username, first, last, manages, role, kind, *member_of, team_id, name, zone in rows:
         grid_person = found.get(pk)
         if grid_person is None:
@@ -393,11 +418,8 @@ def verification_week(
     now = now or timezone.now()
     scope_ids = {team.pk for team in scope.teams}
     sunday = monday + timedelta(days=6)
-    people = policy.verifiable_people(verifier)
-    if person_id is not None:
-        people = people.filter(pk=person_id)
     placed = []
-    for grid_person in _grid_people(people):
+    for grid_person in _grid_people(verifier, person_id):
         home = grid_person.home(scope_ids)
         if team_id is None or (home is not None and home.pk == team_id):
             placed.append((grid_person, home))
